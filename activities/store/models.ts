@@ -1,0 +1,144 @@
+// The MongoDB read model and configuration data. Everything stays inside the
+// subset FerretDB v1 supports (no transactions, no change streams): atomic
+// single-document updates with conditions carry the invariants.
+import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+
+const opts = { versionKey: false } as const;
+
+const inboxSchema = new Schema({
+  _id: { type: String, required: true },
+  name: { type: String, required: true },
+  channel: { type: String, required: true },
+  flowId: { type: String, required: true },
+  createdAt: { type: Date, default: () => new Date() },
+}, opts);
+
+const flowSchema = new Schema({
+  _id: { type: String, required: true },
+  name: { type: String, required: true },
+  publishedVersion: { type: Number, default: 0 },
+  updatedAt: { type: Date, default: () => new Date() },
+}, opts);
+
+/** Immutable published versions, id `<flowId>@<version>`. */
+const flowVersionSchema = new Schema({
+  _id: { type: String, required: true },
+  flowId: { type: String, required: true },
+  version: { type: Number, required: true },
+  definition: { type: Schema.Types.Mixed, required: true },
+  publishedBy: String,
+  message: String,
+  publishedAt: { type: Date, default: () => new Date() },
+}, opts);
+flowVersionSchema.index({ flowId: 1, version: 1 }, { unique: true });
+
+const faqSchema = new Schema({
+  _id: { type: String, required: true },
+  faqSet: { type: String, required: true },
+  question: { type: String, required: true },
+  keywords: { type: [String], required: true },
+  answers: { zh: String, en: String },
+}, opts);
+faqSchema.index({ faqSet: 1 });
+
+const conversationSchema = new Schema({
+  _id: { type: String, required: true },
+  workflowId: { type: String, required: true },
+  inboxId: { type: String, required: true },
+  channel: { type: String, required: true },
+  visitorId: { type: String, required: true },
+  status: { type: String, required: true, enum: ['bot', 'queued', 'assigned', 'survey', 'closed'] },
+  flowId: String,
+  flowVersion: Number,
+  language: String,
+  botAnswered: Boolean,
+  botConfidence: Number,
+  queue: String,
+  priority: Number,
+  agentId: { type: String, default: null },
+  queuedAt: Date,
+  offeredAt: Date,
+  acceptedAt: { type: Date, default: null },
+  escalated: Boolean,
+  escalatedAt: Date,
+  rating: Number,
+  surveyStatus: String,
+  createdAt: { type: Date, required: true },
+  updatedAt: { type: Date, required: true },
+  lastMessageAt: Date,
+  closedAt: Date,
+}, opts);
+conversationSchema.index({ status: 1, priority: -1, queuedAt: 1 });
+conversationSchema.index({ inboxId: 1, visitorId: 1, createdAt: 1 });
+conversationSchema.index({ updatedAt: -1 });
+
+const messageSchema = new Schema({
+  // Inbound: `<channel>:<inboxId>:<providerMessageId>`, so a provider's
+  // message is stored once; outbound: `<conversationId>:out:<n>`.
+  _id: { type: String, required: true },
+  conversationId: { type: String, required: true },
+  inboxId: { type: String, required: true },
+  channel: { type: String, required: true },
+  visitorId: { type: String, required: true },
+  direction: { type: String, required: true, enum: ['in', 'out'] },
+  author: { type: String, required: true, enum: ['visitor', 'bot', 'agent', 'system'] },
+  agentId: String,
+  type: { type: String, default: 'text' },
+  kind: { type: String, default: 'text' },
+  text: { type: String, required: true },
+  language: String,
+  clientMessageId: String,
+  providerMessageId: String,
+  at: { type: Date, required: true },
+  // When it was written: what realtime subscribers poll on (`at` of an inbound
+  // message is when it was received, which can be much earlier).
+  storedAt: { type: Date, required: true },
+}, opts);
+messageSchema.index({ inboxId: 1, visitorId: 1, at: 1 });
+messageSchema.index({ conversationId: 1, at: 1 });
+messageSchema.index({ storedAt: 1 });
+
+const agentSchema = new Schema({
+  _id: { type: String, required: true },
+  name: { type: String, required: true },
+  email: { type: String, required: true },
+  role: { type: String, required: true, enum: ['agent', 'admin'] },
+  tokenHash: { type: String, required: true },
+  status: { type: String, default: 'offline', enum: ['online', 'offline'] },
+  capacity: { type: Number, default: 5 },
+  // `free` and `active` move together in single-document updates keyed by the
+  // conversation id: that keeps capacity exact under races and retries.
+  free: { type: Number, default: 5 },
+  active: { type: [String], default: [] },
+  lastAssignedAt: Date,
+}, opts);
+agentSchema.index({ tokenHash: 1 }, { unique: true });
+agentSchema.index({ status: 1, free: -1 });
+
+const surveySchema = new Schema({
+  _id: { type: String, required: true }, // the conversation id
+  agentId: String,
+  rating: Number,
+  status: { type: String, required: true, enum: ['answered', 'timeout'] },
+  at: { type: Date, required: true },
+}, opts);
+
+export type InboxDoc = InferSchemaType<typeof inboxSchema>;
+export type ConversationDoc = InferSchemaType<typeof conversationSchema>;
+export type MessageDoc = InferSchemaType<typeof messageSchema>;
+export type AgentDoc = InferSchemaType<typeof agentSchema>;
+
+export function defineModels(conn: Connection) {
+  return {
+    Inbox: conn.model('Inbox', inboxSchema, 'inboxes'),
+    Flow: conn.model('Flow', flowSchema, 'flows'),
+    FlowVersion: conn.model('FlowVersion', flowVersionSchema, 'flowVersions'),
+    Faq: conn.model('Faq', faqSchema, 'faqs'),
+    Conversation: conn.model('Conversation', conversationSchema, 'conversations'),
+    Message: conn.model('Message', messageSchema, 'messages'),
+    Agent: conn.model('Agent', agentSchema, 'agents'),
+    Survey: conn.model('Survey', surveySchema, 'surveys'),
+  };
+}
+
+export type Models = ReturnType<typeof defineModels>;

@@ -1,0 +1,74 @@
+// End-to-end scenario for the first screen, run in headless Chromium against a
+// running server (called from an integration test). Self-contained on purpose:
+// it imports nothing from the app, so any tsconfig can type-check it.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { chromium, type Page } from 'playwright-core';
+
+const STEP_TIMEOUT_MS = 30_000;
+
+/**
+ * The visitor asks for a human ("人工") and sees the system message; the agent
+ * signs in with `agentToken`, goes online, accepts the conversation and
+ * replies "您好"; the visitor sees the reply; the agent closes; the visitor
+ * rates 5 stars. Saves visitor.png and agent.png (and failure.png when a step
+ * fails) into `screenshotDir`.
+ */
+export async function runFirstScreenScenario(baseUrl: string, agentToken: string, screenshotDir: string): Promise<void> {
+  await mkdir(screenshotDir, { recursive: true });
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+  });
+  try {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+    const page = await context.newPage();
+    page.setDefaultTimeout(STEP_TIMEOUT_MS);
+    try {
+      await scenario(page, baseUrl, agentToken, screenshotDir);
+    } catch (error) {
+      await page.screenshot({ path: join(screenshotDir, 'failure.png'), fullPage: true }).catch(() => undefined);
+      const shown = await page.getByTestId('error').allTextContents().catch(() => []);
+      if (shown.length > 0 && error instanceof Error) error.message += `\nErrors shown on the page: ${shown.join(' | ')}`;
+      throw error;
+    }
+  } finally {
+    await browser.close();
+  }
+}
+
+async function scenario(page: Page, baseUrl: string, agentToken: string, screenshotDir: string): Promise<void> {
+  await page.goto(new URL('/?inbox=demo-webchat', baseUrl).href);
+  const visitor = page.getByTestId('visitor-pane');
+  const agent = page.getByTestId('agent-pane');
+  const transcript = visitor.getByTestId('visitor-transcript');
+
+  // Visitor: wait for the live stream, then ask for a human.
+  await visitor.locator('[data-testid="visitor-stream"][data-state="open"]').waitFor();
+  const visitorId = (await visitor.getByTestId('visitor-id').textContent())?.trim();
+  if (!visitorId) throw new Error('The visitor pane shows no visitor id');
+  await visitor.getByTestId('visitor-input').fill('人工');
+  await visitor.getByTestId('visitor-send').click();
+  await transcript.locator('[data-author="system"]').first().waitFor();
+
+  // Agent: sign in, go online, accept this visitor's conversation and reply.
+  await agent.getByTestId('agent-token').fill(agentToken);
+  await agent.getByTestId('agent-sign-in').click();
+  const status = agent.getByTestId('agent-status');
+  await status.waitFor();
+  if ((await status.getAttribute('data-status')) !== 'online') await status.click();
+  await agent.locator('[data-testid="agent-status"][data-status="online"]').waitFor();
+  await agent.locator(`[data-testid="conversation-item"][data-visitor-id="${visitorId}"]`).click();
+  await agent.getByTestId('agent-accept').click();
+  await agent.getByTestId('agent-reply-input').fill('您好');
+  await agent.getByTestId('agent-reply-send').click();
+
+  // Visitor sees the reply; the agent closes; the visitor rates 5 stars.
+  await transcript.locator('[data-author="agent"]', { hasText: '您好' }).first().waitFor();
+  await agent.getByTestId('agent-close').click();
+  await transcript.getByTestId('survey-star-5').last().click();
+  await transcript.locator('[data-author="visitor"]:not([data-pending])').getByText('5', { exact: true }).last().waitFor();
+
+  await visitor.screenshot({ path: join(screenshotDir, 'visitor.png') });
+  await agent.screenshot({ path: join(screenshotDir, 'agent.png') });
+}

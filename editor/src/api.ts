@@ -1,0 +1,171 @@
+// Typed client for the Huiliu HTTP API (same origin, JSON).
+
+export type Author = 'visitor' | 'bot' | 'agent' | 'system';
+
+export interface Message {
+  id: string;
+  conversationId: string;
+  inboxId: string;
+  visitorId: string;
+  direction: 'in' | 'out';
+  author: Author;
+  agentId?: string;
+  agentName?: string;
+  text: string;
+  kind?: 'text' | 'survey';
+  clientMessageId?: string;
+  at: string;
+}
+
+export type ConversationStatus = 'bot' | 'queued' | 'assigned' | 'survey' | 'closed';
+
+export interface Conversation {
+  id: string;
+  inboxId: string;
+  channel: string;
+  visitorId: string;
+  status: ConversationStatus;
+  queue?: string;
+  priority?: number;
+  agentId?: string;
+  acceptedAt?: string;
+  flowId: string;
+  flowVersion: number;
+  escalated?: boolean;
+  rating?: number;
+  createdAt: string;
+  updatedAt: string;
+  lastMessage?: Message;
+}
+
+export interface Survey {
+  rating?: number;
+  status: 'answered' | 'timeout';
+  agentId: string;
+}
+
+export interface ConversationDetail extends Conversation {
+  messages: Message[];
+  survey?: Survey;
+}
+
+export type AgentStatus = 'online' | 'offline';
+
+export interface Me {
+  id: string;
+  name: string;
+  role: 'agent' | 'admin';
+  status: AgentStatus;
+  capacity: number;
+  free: number;
+}
+
+/**
+ * A failed API call. `status` is 0 when the server could not be reached;
+ * `message` is the server's `error` text, empty when it sent none.
+ */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly details: unknown;
+
+  constructor(status: number, message: string, details?: unknown) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.details = details;
+  }
+}
+
+/** Turns the `details` of an API error (string, list or object) into one readable line. */
+export function formatDetails(details: unknown): string | undefined {
+  if (details === undefined || details === null || details === '') return undefined;
+  if (typeof details === 'string') return details;
+  if (Array.isArray(details)) {
+    return details.map((item) => formatDetails(item) ?? '').filter(Boolean).join('; ');
+  }
+  if (typeof details === 'object' && 'message' in details && typeof details.message === 'string') {
+    const path = 'instancePath' in details && typeof details.instancePath === 'string' ? details.instancePath : '';
+    return path ? `${path} ${details.message}` : details.message;
+  }
+  return JSON.stringify(details);
+}
+
+interface RequestOptions {
+  method?: 'GET' | 'POST';
+  body?: unknown;
+  token?: string;
+  signal?: AbortSignal;
+}
+
+async function request<T>(path: string, { method = 'GET', body, token, signal }: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (token) headers.Authorization = `Bearer ${token}`;
+  let response: Response;
+  try {
+    response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    throw new ApiError(0, '');
+  }
+  const payload: unknown = await response.json().catch(() => undefined);
+  signal?.throwIfAborted();
+  if (!response.ok || payload === undefined) {
+    const { error, details } = (payload ?? {}) as { error?: unknown; details?: unknown };
+    throw new ApiError(response.status, typeof error === 'string' ? error : '', details);
+  }
+  return payload as T;
+}
+
+const segment = encodeURIComponent;
+
+function visitorPath(inboxId: string, visitorId: string): string {
+  return `/api/v1/webchat/${segment(inboxId)}/visitors/${segment(visitorId)}`;
+}
+
+// Visitor (web chat widget) endpoints.
+
+export function sendVisitorMessage(
+  inboxId: string,
+  message: { visitorId: string; clientMessageId: string; text: string },
+): Promise<{ conversationId: string }> {
+  return request(`/api/v1/webchat/${segment(inboxId)}/messages`, { method: 'POST', body: message });
+}
+
+export function getVisitorMessages(inboxId: string, visitorId: string): Promise<{ messages: Message[] }> {
+  return request(`${visitorPath(inboxId, visitorId)}/messages`);
+}
+
+export function visitorStreamUrl(inboxId: string, visitorId: string): string {
+  return `${visitorPath(inboxId, visitorId)}/stream`;
+}
+
+// Agent endpoints (Bearer token).
+
+export function getMe(token: string, signal?: AbortSignal): Promise<Me> {
+  return request('/api/v1/me', { token, signal });
+}
+
+export function setMyStatus(token: string, status: AgentStatus): Promise<Me> {
+  return request('/api/v1/me/status', { method: 'POST', token, body: { status } });
+}
+
+export function listConversations(token: string, signal?: AbortSignal): Promise<{ conversations: Conversation[] }> {
+  return request('/api/v1/conversations?status=queued,assigned', { token, signal });
+}
+
+export function getConversation(token: string, id: string, signal?: AbortSignal): Promise<ConversationDetail> {
+  return request(`/api/v1/conversations/${segment(id)}`, { token, signal });
+}
+
+export function acceptConversation(token: string, id: string): Promise<Conversation> {
+  return request(`/api/v1/conversations/${segment(id)}/accept`, { method: 'POST', token });
+}
+
+export function replyToConversation(token: string, id: string, text: string): Promise<{ id: string }> {
+  return request(`/api/v1/conversations/${segment(id)}/messages`, { method: 'POST', token, body: { text } });
+}
+
+export function closeConversation(token: string, id: string): Promise<Conversation> {
+  return request(`/api/v1/conversations/${segment(id)}/close`, { method: 'POST', token });
+}

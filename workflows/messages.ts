@@ -1,0 +1,37 @@
+// The conversation workflow's messages: one input object each, camelCase wire names.
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { ConversationStatus, InboundMessage, Language } from '../activities/types';
+
+export const TASK_QUEUE = 'conversations';
+
+export const conversationWorkflowId = (inboxId: string, visitorId: string) => `conv:${inboxId}:${visitorId}`;
+
+export interface AgentInput {
+  /** The conversation the agent means: a later conversation of the same visitor refuses it. */
+  conversationId: string;
+  agentId: string;
+}
+export interface AgentReplyInput extends AgentInput {
+  text: string;
+}
+
+export interface ConversationSnapshot {
+  conversationId: string;
+  status: ConversationStatus;
+  nodeId?: string;
+  agentId?: string;
+  accepted: boolean;
+  queue?: string;
+  language: Language;
+  pendingMessages: number;
+}
+
+/** A customer's message, sent with signalWithStart by the channel webhook. */
+export const inboundMessageSignal = defineSignal<[InboundMessage]>('inboundMessage');
+/** An agent takes the conversation (offered to them, or still waiting in the queue). */
+export const acceptUpdate = defineUpdate<ConversationSnapshot, [AgentInput]>('accept');
+/** An agent's reply; returns the id of the stored message. */
+export const agentReplyUpdate = defineUpdate<{ messageId: string }, [AgentReplyInput]>('agentReply');
+/** The agent is done; the survey follows. */
+export const closeUpdate = defineUpdate<ConversationSnapshot, [AgentInput]>('close');
+export const snapshotQuery = defineQuery<ConversationSnapshot>('snapshot');
