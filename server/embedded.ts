@@ -35,6 +35,14 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** The preferred port when nothing listens there, else a free one (the launcher prints which). */
+export async function preferredPort(preferred: number): Promise<number> {
+  const free = await new Promise<boolean>((r) => {
+    const srv = createServer().once('error', () => r(false)).listen(preferred, '127.0.0.1', () => srv.close(() => r(true)));
+  });
+  return free ? preferred : freePort();
+}
+
 function portOpen(port: number): Promise<boolean> {
   return new Promise((ok) => {
     const sock = connect({ port, host: '127.0.0.1' });

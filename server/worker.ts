@@ -1,5 +1,5 @@
 // The Temporal worker: conversation workflows + activities on one task queue.
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker, type WorkflowBundle, type WorkflowBundleOption } from '@temporalio/worker';
 import { join } from 'node:path';
 import { createActivities } from '../activities';
 import type { Models } from '../activities/store';
@@ -14,7 +14,7 @@ export function bundleWorkflows(): Promise<WorkflowBundle> {
 }
 
 export async function createWorker(opts: {
-  connection: NativeConnection; namespace: string; models: Models; workflowBundle?: WorkflowBundle; taskQueue?: string;
+  connection: NativeConnection; namespace: string; models: Models; workflowBundle?: WorkflowBundleOption; taskQueue?: string;
 }): Promise<Worker> {
   return Worker.create({
     connection: opts.connection,

@@ -11,7 +11,7 @@ const STEP_TIMEOUT_MS = 30_000;
  * The visitor asks for a human ("人工") and sees the system message; the agent
  * signs in with `agentToken`, goes online, accepts the conversation and
  * replies "您好"; the visitor sees the reply; the agent closes; the visitor
- * rates 5 stars. Saves visitor.png and agent.png (and failure.png when a step
+ * rates 5 stars and the agent sees the rating. Saves visitor.png and agent.png (and failure.png when a step
  * fails) into `screenshotDir`.
  */
 export async function runFirstScreenScenario(baseUrl: string, agentToken: string, screenshotDir: string): Promise<void> {
@@ -43,8 +43,7 @@ async function scenario(page: Page, baseUrl: string, agentToken: string, screens
   const agent = page.getByTestId('agent-pane');
   const transcript = visitor.getByTestId('visitor-transcript');
 
-  // Visitor: wait for the live stream, then ask for a human.
-  await visitor.locator('[data-testid="visitor-stream"][data-state="open"]').waitFor();
+  // Visitor asks for a human (the stream replays anything sent before it connects).
   const visitorId = (await visitor.getByTestId('visitor-id').textContent())?.trim();
   if (!visitorId) throw new Error('The visitor pane shows no visitor id');
   await visitor.getByTestId('visitor-input').fill('人工');
@@ -68,6 +67,7 @@ async function scenario(page: Page, baseUrl: string, agentToken: string, screens
   await agent.getByTestId('agent-close').click();
   await transcript.getByTestId('survey-star-5').last().click();
   await transcript.locator('[data-author="visitor"]:not([data-pending])').getByText('5', { exact: true }).last().waitFor();
+  await agent.locator('[data-testid="conversation-rating"][data-rating="5"]').waitFor();
 
   await visitor.screenshot({ path: join(screenshotDir, 'visitor.png') });
   await agent.screenshot({ path: join(screenshotDir, 'agent.png') });

@@ -12,17 +12,21 @@ describe('formatDetails', () => {
     expect(formatDetails('')).toBeUndefined();
   });
 
-  it('joins validation errors with their paths', () => {
+  it('joins validation problems with where they are', () => {
     const details = [
-      { instancePath: '/text', message: 'must NOT have fewer than 1 characters' },
-      { instancePath: '', message: "must have required property 'visitorId'" },
+      { path: '/text', message: 'text is empty' },
+      { path: '(body)', message: 'missing field "visitorId"' },
+      { instancePath: '/status', message: 'must be equal to one of the allowed values' },
+      { message: 'no path' },
     ];
     expect(formatDetails(details)).toBe(
-      "/text must NOT have fewer than 1 characters; must have required property 'visitorId'",
+      '/text: text is empty; (body): missing field "visitorId"; /status: must be equal to one of the allowed values; no path',
     );
   });
 
-  it('shows other objects as JSON', () => {
-    expect(formatDetails({ limit: 3 })).toBe('{"limit":3}');
+  it('lists the fields of other objects, leaving out empty ones', () => {
+    expect(formatDetails({ inboxId: 'x', limit: 3, type: null })).toBe('inboxId: x, limit: 3');
+    expect(formatDetails({ type: null })).toBeUndefined();
+    expect(formatDetails([])).toBeUndefined();
   });
 });

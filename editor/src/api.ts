@@ -1,4 +1,5 @@
-// Typed client for the Huiliu HTTP API (same origin, JSON).
+// Typed client for the Huiliu HTTP API (same origin, JSON). Optional fields
+// may come as null as well as absent.
 
 export type Author = 'visitor' | 'bot' | 'agent' | 'system';
 
@@ -9,11 +10,11 @@ export interface Message {
   visitorId: string;
   direction: 'in' | 'out';
   author: Author;
-  agentId?: string;
-  agentName?: string;
+  agentId?: string | null;
+  agentName?: string | null;
   text: string;
-  kind?: 'text' | 'survey';
-  clientMessageId?: string;
+  kind?: 'text' | 'survey' | null;
+  clientMessageId?: string | null;
   at: string;
 }
 
@@ -25,28 +26,28 @@ export interface Conversation {
   channel: string;
   visitorId: string;
   status: ConversationStatus;
-  queue?: string;
-  priority?: number;
-  agentId?: string;
-  acceptedAt?: string;
+  queue?: string | null;
+  priority?: number | null;
+  agentId?: string | null;
+  acceptedAt?: string | null;
   flowId: string;
   flowVersion: number;
-  escalated?: boolean;
-  rating?: number;
+  escalated?: boolean | null;
+  rating?: number | null;
   createdAt: string;
   updatedAt: string;
-  lastMessage?: Message;
+  lastMessage?: Message | null;
 }
 
 export interface Survey {
-  rating?: number;
+  rating?: number | null;
   status: 'answered' | 'timeout';
-  agentId: string;
+  agentId?: string | null;
 }
 
 export interface ConversationDetail extends Conversation {
   messages: Message[];
-  survey?: Survey;
+  survey?: Survey | null;
 }
 
 export type AgentStatus = 'online' | 'offline';
@@ -76,18 +77,21 @@ export class ApiError extends Error {
   }
 }
 
-/** Turns the `details` of an API error (string, list or object) into one readable line. */
+/** Turns the `details` of an API error (text, a list of problems or an object) into one readable line. */
 export function formatDetails(details: unknown): string | undefined {
   if (details === undefined || details === null || details === '') return undefined;
   if (typeof details === 'string') return details;
   if (Array.isArray(details)) {
-    return details.map((item) => formatDetails(item) ?? '').filter(Boolean).join('; ');
+    return details.map((item) => formatDetails(item)).filter(Boolean).join('; ') || undefined;
   }
-  if (typeof details === 'object' && 'message' in details && typeof details.message === 'string') {
-    const path = 'instancePath' in details && typeof details.instancePath === 'string' ? details.instancePath : '';
-    return path ? `${path} ${details.message}` : details.message;
+  if (typeof details !== 'object') return String(details);
+  const fields: Record<string, unknown> = { ...details };
+  if (typeof fields.message === 'string') {
+    const where = fields.path ?? fields.instancePath;
+    return typeof where === 'string' && where ? `${where}: ${fields.message}` : fields.message;
   }
-  return JSON.stringify(details);
+  const shown = Object.entries(fields).filter(([, value]) => value !== null && value !== undefined);
+  return shown.map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`).join(', ') || undefined;
 }
 
 interface RequestOptions {

@@ -36,6 +36,13 @@ describe('agentActions', () => {
     expect(agentActions(accepted, 'me')).toEqual({ canAccept: false, canReply: true, canClose: true });
   });
 
+  it('treats null fields like absent ones', () => {
+    const queued = conversation({ agentId: null, acceptedAt: null });
+    expect(agentActions(queued, 'me')).toEqual({ canAccept: true, canReply: false, canClose: false });
+    const offered = conversation({ status: 'assigned', agentId: 'me', acceptedAt: null });
+    expect(agentActions(offered, 'me').canAccept).toBe(true);
+  });
+
   it('offers nothing on a conversation held by another agent', () => {
     const theirs = conversation({ status: 'assigned', agentId: 'other', acceptedAt: '2025-01-01T00:01:00.000Z' });
     expect(agentActions(theirs, 'me')).toEqual({ canAccept: false, canReply: false, canClose: false });
@@ -69,5 +76,6 @@ describe('surveyOutcome', () => {
 
   it('reports a closed conversation without a survey as unrated', () => {
     expect(surveyOutcome(detail({ status: 'closed' }))).toEqual({ kind: 'unrated' });
+    expect(surveyOutcome(detail({ status: 'closed', rating: null, survey: null }))).toEqual({ kind: 'unrated' });
   });
 });

@@ -27,7 +27,7 @@ export type SurveyOutcome =
 export function surveyOutcome(conversation: ConversationDetail): SurveyOutcome | undefined {
   if (conversation.status !== 'survey' && conversation.status !== 'closed') return undefined;
   const rating = conversation.survey?.rating ?? conversation.rating;
-  if (rating !== undefined) return { kind: 'rated', rating };
+  if (rating !== undefined && rating !== null) return { kind: 'rated', rating };
   if (conversation.survey?.status === 'timeout') return { kind: 'timeout' };
   return conversation.status === 'survey' ? { kind: 'waiting' } : { kind: 'unrated' };
 }

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Message } from './api';
-import { addPending, emptyTranscript, openSurveyId, receiveMessages, setPendingState, type PendingMessage } from './transcript';
+import {
+  addPending,
+  emptyTranscript,
+  openSurveyId,
+  receiveMessages,
+  setPendingState,
+  surveyAnswers,
+  type PendingMessage,
+} from './transcript';
 
 function message(id: string, overrides: Partial<Message> = {}): Message {
   return {
@@ -99,5 +107,19 @@ describe('openSurveyId', () => {
 
   it('is undefined without a survey', () => {
     expect(openSurveyId(receiveMessages(emptyTranscript, [message('m1')]))).toBeUndefined();
+  });
+});
+
+describe('surveyAnswers', () => {
+  const survey = (id: string) => message(id, { kind: 'survey' });
+  const said = (id: string, text: string) => message(id, { author: 'visitor', direction: 'in', text });
+
+  it('takes the first visitor message after a survey as its rating', () => {
+    const answers = surveyAnswers([survey('s1'), message('m1', { author: 'system' }), said('m2', '5'), said('m3', '2')]);
+    expect([...answers]).toEqual([['s1', 5]]);
+  });
+
+  it('ignores answers that are not 1 to 5 and unanswered surveys', () => {
+    expect(surveyAnswers([survey('s1'), said('m1', 'great'), survey('s2')]).size).toBe(0);
   });
 });

@@ -68,3 +68,18 @@ export function openSurveyId(transcript: Transcript): string | undefined {
   }
   return undefined;
 }
+
+/** The star rating the visitor gave to each answered survey message, by survey message id. */
+export function surveyAnswers(messages: readonly Message[]): Map<string, number> {
+  const answers = new Map<string, number>();
+  let surveyId: string | undefined;
+  for (const message of messages) {
+    if (message.kind === 'survey') {
+      surveyId = message.id;
+    } else if (message.author === 'visitor' && surveyId) {
+      if (/^[1-5]$/.test(message.text.trim())) answers.set(surveyId, Number(message.text.trim()));
+      surveyId = undefined;
+    }
+  }
+  return answers;
+}

@@ -4,7 +4,7 @@ export function Spinner() {
   return <span className="spinner" aria-hidden="true" />;
 }
 
-interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
+interface ButtonProps extends Omit<ButtonHTMLAttributes<HTMLButtonElement>, 'className'> {
   variant?: 'primary' | 'secondary' | 'danger';
   /** Shows a spinner and disables the button while its action runs. */
   busy?: boolean;

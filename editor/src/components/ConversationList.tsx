@@ -82,7 +82,7 @@ function ConversationItem({ conversation, meId, selected, onSelect }: Conversati
             {t('list.queue')} {conversation.queue}
           </span>
         )}
-        {conversation.priority !== undefined && (
+        {conversation.priority != null && (
           <span>
             {t('list.priority')} {conversation.priority}
           </span>

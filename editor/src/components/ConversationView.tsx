@@ -88,7 +88,7 @@ export function ConversationView({ token, meId, conversationId, onChanged }: Con
                 {t('list.queue')} {detail.queue}
               </span>
             )}
-            {detail.priority !== undefined && (
+            {detail.priority != null && (
               <span>
                 {t('list.priority')} {detail.priority}
               </span>

@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import type { Message } from '../api';
 import { formatTime, useI18n } from '../i18n';
-import type { PendingMessage } from '../transcript';
+import { surveyAnswers, type PendingMessage } from '../transcript';
 
 type Perspective = 'visitor' | 'agent';
 
@@ -23,6 +23,7 @@ export function MessageList(props: MessageListProps) {
   const { perspective, messages, pending = [], label, emptyText, testId, openSurveyId, onRate, onRetry } = props;
   const listRef = useRef<HTMLOListElement>(null);
   const count = messages.length + pending.length;
+  const answers = surveyAnswers(messages);
 
   useEffect(() => {
     const list = listRef.current;
@@ -38,6 +39,7 @@ export function MessageList(props: MessageListProps) {
           message={message}
           perspective={perspective}
           surveyOpen={message.id === openSurveyId}
+          surveyAnswer={answers.get(message.id)}
           onRate={onRate}
         />
       ))}
@@ -57,10 +59,11 @@ interface MessageItemProps {
   message: Message;
   perspective: Perspective;
   surveyOpen: boolean;
+  surveyAnswer?: number;
   onRate?: (stars: number) => void;
 }
 
-function MessageItem({ message, perspective, surveyOpen, onRate }: MessageItemProps) {
+function MessageItem({ message, perspective, surveyOpen, surveyAnswer, onRate }: MessageItemProps) {
   const { t, lang } = useI18n();
   const author =
     message.author === 'visitor'
@@ -81,7 +84,9 @@ function MessageItem({ message, perspective, surveyOpen, onRate }: MessageItemPr
         <time dateTime={message.at}>{formatTime(message.at, lang)}</time>
       </div>
       <div className="msg-bubble">{message.text}</div>
-      {isSurvey && perspective === 'visitor' && onRate && <SurveyStars enabled={surveyOpen} onRate={onRate} />}
+      {isSurvey && perspective === 'visitor' && onRate && (
+        <SurveyStars enabled={surveyOpen} answer={surveyAnswer} onRate={onRate} />
+      )}
     </li>
   );
 }
@@ -107,7 +112,14 @@ function PendingItem({ message, onRetry }: { message: PendingMessage; onRetry?: 
   );
 }
 
-function SurveyStars({ enabled, onRate }: { enabled: boolean; onRate: (stars: number) => void }) {
+interface SurveyStarsProps {
+  enabled: boolean;
+  /** The rating already given, shown as filled stars. */
+  answer?: number;
+  onRate: (stars: number) => void;
+}
+
+function SurveyStars({ enabled, answer = 0, onRate }: SurveyStarsProps) {
   const { t } = useI18n();
   return (
     <div className="stars" role="group" aria-label={t('survey.prompt')}>
@@ -116,6 +128,7 @@ function SurveyStars({ enabled, onRate }: { enabled: boolean; onRate: (stars: nu
           key={n}
           type="button"
           disabled={!enabled}
+          className={n <= answer ? 'chosen' : undefined}
           aria-label={t('survey.star', { n })}
           data-testid={`survey-star-${n}`}
           onClick={() => onRate(n)}

@@ -58,7 +58,7 @@ export function VisitorPane() {
             {t('visitor.id')}
           </span>
           <div className="field-row">
-            <code className="id-chip" aria-labelledby="visitor-id-label" data-testid="visitor-id">
+            <code className="id-chip" aria-labelledby="visitor-id-label" title={visitorId} data-testid="visitor-id">
               {visitorId}
             </code>
             <Button data-testid="visitor-new" onClick={() => setVisitorId(randomId())}>

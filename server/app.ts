@@ -1,0 +1,58 @@
+// The HTTP application: API, web chat, health and the console. Built from its
+// dependencies so tests run the same app against the real servers.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
+import express, { type Express } from 'express';
+import type { Models } from '../activities/store';
+import { authenticate, requireRole } from './auth';
+import type { Config } from './config';
+import type { ConversationGateway } from './conversation-gateway';
+import { AppError, errorHandler } from './errors';
+import { openApiDocument } from './openapi';
+import type { MessageFeed } from './realtime';
+import { conversationRoutes } from './routes/conversations';
+import { healthRoutes } from './routes/health';
+import { inboxRoutes } from './routes/inboxes';
+import { peopleRoutes } from './routes/people';
+import { webchatRoutes } from './routes/webchat';
+
+export interface AppDeps {
+  config: Config;
+  models: Models;
+  client: Client;
+  gateway: ConversationGateway;
+  feed: MessageFeed;
+}
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', true);
+  app.use(express.json({ limit: '1mb' }));
+
+  app.use(healthRoutes(deps));
+  app.get('/api/v1/openapi.json', (_req, res) => {
+    res.json(openApiDocument(deps.config.publicUrl));
+  });
+  app.use('/api/v1/webchat', webchatRoutes(deps));
+
+  const auth = authenticate(deps.models, deps.config.adminToken);
+  app.use('/api/v1/me', auth, peopleRoutes(deps));
+  app.use('/api/v1/inboxes', auth, requireRole('admin'), inboxRoutes(deps));
+  app.use('/api/v1/conversations', auth, conversationRoutes(deps));
+  app.use('/api', (req) => {
+    throw new AppError(404, `no such endpoint: ${req.method} ${req.originalUrl}`);
+  });
+
+  // The console (built by `npm run build`), with the SPA's client-side routes.
+  const index = join(deps.config.consoleDir, 'index.html');
+  app.use(express.static(deps.config.consoleDir, { index: false }));
+  app.get(/^\/(?!api\/|webhooks\/).*/, (_req, res) => {
+    if (existsSync(index)) res.sendFile(index);
+    else res.status(503).type('text/plain').send('The console is not built yet: run `npm run build`. 控制台尚未构建：请运行 npm run build。');
+  });
+
+  app.use(errorHandler);
+  return app;
+}

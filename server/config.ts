@@ -1,0 +1,43 @@
+// Typed configuration from the environment, with the defaults the launcher uses.
+import { join, resolve } from 'node:path';
+import { PROJECT_ROOT } from './embedded';
+
+export interface Config {
+  port: number;
+  host: string;
+  /** The URL people open; printed by the launcher and used in webhook URLs. */
+  publicUrl: string;
+  temporalAddress: string;
+  temporalNamespace: string;
+  temporalApiKey?: string;
+  taskQueue: string;
+  mongoUri: string;
+  adminToken?: string;
+  dataDir: string;
+  consoleDir: string;
+}
+
+function port(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name} must be a port number (0-65535), got "${value}"`);
+  return n;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const p = port('PORT', env.PORT, 3000);
+  const host = env.HOST || '0.0.0.0';
+  return {
+    port: p,
+    host,
+    publicUrl: env.PUBLIC_URL || `http://localhost:${p}`,
+    temporalAddress: env.TEMPORAL_ADDRESS || '127.0.0.1:7233',
+    temporalNamespace: env.TEMPORAL_NAMESPACE || 'default',
+    temporalApiKey: env.TEMPORAL_API_KEY || undefined,
+    taskQueue: env.TEMPORAL_TASK_QUEUE || 'conversations',
+    mongoUri: env.MONGODB_URI || 'mongodb://127.0.0.1:27017/huiliu',
+    adminToken: env.ADMIN_TOKEN || undefined,
+    dataDir: resolve(env.DATA_DIR || join(PROJECT_ROOT, 'data')),
+    consoleDir: join(PROJECT_ROOT, 'editor', 'dist'),
+  };
+}

@@ -1,0 +1,67 @@
+// Conversations for agents and admins: list, read, and the agent's actions.
+import { Router, type Request, type Response } from 'express';
+import { trusted } from '../../activities/store';
+import type { Principal } from '../auth';
+import { AppError } from '../errors';
+import { idParam, validate } from '../schemas';
+import { conversationView, messageView } from '../views';
+import type { AppDeps } from '../app';
+
+export function conversationRoutes({ models, gateway }: AppDeps): Router {
+  const r = Router();
+
+  async function load(req: Request) {
+    const conversation = await models.Conversation.findById(idParam(req, 'id')).lean();
+    if (!conversation) throw new AppError(404, `no conversation "${req.params.id}"`);
+    return conversation;
+  }
+
+  async function detail(id: string) {
+    const [conversation, messages, survey] = await Promise.all([
+      models.Conversation.findById(id).lean(),
+      models.Message.find({ conversationId: id }).sort({ storedAt: 1, _id: 1 }).lean(),
+      models.Survey.findById(id).lean(),
+    ]);
+    return {
+      ...conversationView(conversation!),
+      messages: messages.map(messageView),
+      survey: survey ? { rating: survey.rating ?? null, status: survey.status, agentId: survey.agentId ?? null, at: survey.at.toISOString() } : null,
+    };
+  }
+
+  r.get('/', validate('ConversationListQuery', 'query'), async (req, res) => {
+    const q = req.query as { status?: string; inboxId?: string; agentId?: string; limit?: string };
+    const filter: Record<string, unknown> = {};
+    if (q.inboxId) filter.inboxId = q.inboxId;
+    if (q.agentId) filter.agentId = q.agentId;
+    if (q.status) filter.status = { $in: q.status.split(',') }; // the schema allows only known statuses
+    const docs = await models.Conversation.find(trusted(filter)).sort({ updatedAt: -1 }).limit(Math.min(Number(q.limit ?? 50), 200)).lean();
+    res.json({ conversations: docs.map(conversationView) });
+  });
+
+  r.get('/:id', async (req, res) => {
+    res.json(await detail((await load(req))._id));
+  });
+
+  const agentOf = (res: Response) => (res.locals.principal as Principal).id;
+
+  r.post('/:id/accept', async (req, res) => {
+    const c = await load(req);
+    await gateway.accept(c.workflowId, { conversationId: c._id, agentId: agentOf(res) });
+    res.json(await detail(c._id));
+  });
+
+  r.post('/:id/messages', validate('AgentReplyRequest'), async (req, res) => {
+    const c = await load(req);
+    const { messageId } = await gateway.reply(c.workflowId, { conversationId: c._id, agentId: agentOf(res), text: (req.body as { text: string }).text });
+    res.status(201).json({ id: messageId });
+  });
+
+  r.post('/:id/close', async (req, res) => {
+    const c = await load(req);
+    await gateway.close(c.workflowId, { conversationId: c._id, agentId: agentOf(res) });
+    res.json(await detail(c._id));
+  });
+
+  return r;
+}

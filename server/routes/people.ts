@@ -1,0 +1,27 @@
+// The signed-in person (agent or admin) and their presence.
+import { Router, type Response } from 'express';
+import type { Principal } from '../auth';
+import { validate } from '../schemas';
+import type { AppDeps } from '../app';
+
+export function peopleRoutes({ models }: AppDeps): Router {
+  const r = Router();
+
+  async function me(res: Response) {
+    const p = res.locals.principal as Principal;
+    const doc = await models.Agent.findById(p.id).lean();
+    return { id: p.id, name: p.name, role: p.role, status: doc?.status ?? 'offline', capacity: doc?.capacity ?? 0, free: doc?.free ?? 0 };
+  }
+
+  r.get('/', async (_req, res) => {
+    res.json(await me(res));
+  });
+
+  r.post('/status', validate('AgentStatusRequest'), async (req, res) => {
+    const p = res.locals.principal as Principal;
+    await models.Agent.updateOne({ _id: p.id }, { $set: { status: (req.body as { status: string }).status } });
+    res.json(await me(res));
+  });
+
+  return r;
+}

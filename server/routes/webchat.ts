@@ -1,0 +1,56 @@
+// Web chat, the visitor's side: no auth (a visitor is anonymous).
+import { Router } from 'express';
+import { trusted } from '../../activities/store';
+import { AppError } from '../errors';
+import { openEventStream } from '../realtime';
+import { idParam, validate } from '../schemas';
+import { messageView } from '../views';
+import type { AppDeps } from '../app';
+
+export function webchatRoutes({ models, gateway, feed }: AppDeps): Router {
+  const r = Router();
+
+  async function webchatInbox(inboxId: string) {
+    const inbox = await models.Inbox.findById(inboxId).lean();
+    if (!inbox || inbox.channel !== 'webchat') throw new AppError(404, `unknown web chat inbox "${inboxId}"`, { inboxId });
+    return inbox;
+  }
+
+  r.post('/:inboxId/messages', validate('WebchatMessageRequest'), async (req, res) => {
+    const inbox = await webchatInbox(idParam(req, 'inboxId'));
+    const { visitorId, clientMessageId, text } = req.body as { visitorId: string; clientMessageId: string; text: string };
+    const { conversationId } = await gateway.deliver(
+      { inboxId: inbox._id, channel: 'webchat', visitorId },
+      { providerMessageId: `${visitorId}:${clientMessageId}`, clientMessageId, text, receivedAt: Date.now() },
+    );
+    res.status(202).json({ conversationId });
+  });
+
+  async function transcript(inboxId: string, visitorId: string, afterId?: string) {
+    const after = afterId ? await models.Message.findOne({ _id: afterId, inboxId, visitorId }).lean() : null;
+    const filter = after ? trusted({ inboxId, visitorId, storedAt: { $gte: after.storedAt } }) : { inboxId, visitorId };
+    const docs = await models.Message.find(filter).sort({ storedAt: 1, _id: 1 }).limit(1000).lean();
+    return docs.filter((d) => d._id !== afterId).map(messageView);
+  }
+
+  r.get('/:inboxId/visitors/:visitorId/messages', async (req, res) => {
+    const inbox = await webchatInbox(idParam(req, 'inboxId'));
+    res.json({ messages: await transcript(inbox._id, idParam(req, 'visitorId')) });
+  });
+
+  // Server-Sent Events: the transcript (after Last-Event-ID on a reconnect), then each new message.
+  r.get('/:inboxId/visitors/:visitorId/stream', async (req, res) => {
+    const inbox = await webchatInbox(idParam(req, 'inboxId'));
+    const visitorId = idParam(req, 'visitorId');
+    const lastEventId = req.header('Last-Event-ID');
+    const send = openEventStream(res);
+    const sent = new Set<string>();
+    const sendOnce = (m: ReturnType<typeof messageView>) => { if (!sent.has(m.id)) { sent.add(m.id); send(m); } };
+    // Subscribe first, so nothing stored while the transcript loads falls in between.
+    const unsubscribe = feed.subscribe(inbox._id, visitorId, sendOnce);
+    res.on('close', unsubscribe);
+    for (const m of await transcript(inbox._id, visitorId, lastEventId && /^[\w.:-]{1,300}$/.test(lastEventId) ? lastEventId : undefined)) sendOnce(m);
+  });
+
+  return r;
+}

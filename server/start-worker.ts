@@ -1,0 +1,34 @@
+// The worker process: `tsx server/start-worker.ts` (the launcher runs it).
+import { pathToFileURL } from 'node:url';
+import { DefaultLogger, Runtime, type WorkflowBundleOption } from '@temporalio/worker';
+import { openStore } from '../activities/store';
+import { loadConfig, type Config } from './config';
+import { connectWorker } from './temporal';
+import { bundleWorkflows, createWorker } from './worker';
+
+export async function runWorker(config: Config, workflowBundle?: WorkflowBundleOption) {
+  const store = await openStore(config.mongoUri);
+  const connection = await connectWorker(config);
+  const worker = await createWorker({ connection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, models: store.models, workflowBundle });
+  const running = worker.run();
+  return {
+    running,
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown(); // finishes the tasks in hand, then resolves `running`
+      await running;
+      await connection.close();
+      await store.close();
+    },
+  };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  Runtime.install({ logger: new DefaultLogger(process.env.LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN') });
+  const config = loadConfig();
+  const w = await runWorker(config, await bundleWorkflows());
+  console.log(`[huiliu] worker polling task queue "${config.taskQueue}"`);
+  // The SDK shuts the worker down on SIGINT/SIGTERM by itself; exit once it has.
+  await w.running;
+  await w.stop();
+  process.exit(0);
+}

@@ -1,0 +1,19 @@
+// Connections to Temporal: the embedded dev server, a cluster, or Temporal
+// Cloud (TEMPORAL_API_KEY turns on TLS with an API key).
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import type { Config } from './config';
+
+const options = (c: Config) => ({
+  address: c.temporalAddress,
+  ...(c.temporalApiKey ? { tls: true, apiKey: c.temporalApiKey } : {}),
+});
+
+export async function connectClient(c: Config): Promise<Client> {
+  const connection = await Connection.connect(options(c));
+  return new Client({ connection, namespace: c.temporalNamespace });
+}
+
+export function connectWorker(c: Config): Promise<NativeConnection> {
+  return NativeConnection.connect(options(c));
+}

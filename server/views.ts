@@ -1,0 +1,46 @@
+// What the API shows of stored documents.
+import type { ConversationDoc, MessageDoc } from '../activities/store/models';
+
+type WithId<T> = T & { _id: string };
+
+export function messageView(m: WithId<MessageDoc>) {
+  return {
+    id: m._id,
+    conversationId: m.conversationId,
+    inboxId: m.inboxId,
+    visitorId: m.visitorId,
+    direction: m.direction,
+    author: m.author,
+    ...(m.agentId ? { agentId: m.agentId } : {}),
+    text: m.text,
+    kind: m.kind ?? 'text',
+    ...(m.clientMessageId ? { clientMessageId: m.clientMessageId } : {}),
+    at: m.at.toISOString(),
+  };
+}
+
+export type MessageView = ReturnType<typeof messageView>;
+
+export function conversationView(c: WithId<ConversationDoc>) {
+  return {
+    id: c._id,
+    inboxId: c.inboxId,
+    channel: c.channel,
+    visitorId: c.visitorId,
+    status: c.status,
+    flowId: c.flowId,
+    flowVersion: c.flowVersion,
+    language: c.language ?? null,
+    botAnswered: c.botAnswered ?? null,
+    queue: c.queue ?? null,
+    priority: c.priority ?? null,
+    agentId: c.agentId ?? null,
+    acceptedAt: c.acceptedAt?.toISOString() ?? null,
+    escalated: c.escalated ?? false,
+    rating: c.rating ?? null,
+    surveyStatus: c.surveyStatus ?? null,
+    createdAt: c.createdAt.toISOString(),
+    updatedAt: c.updatedAt.toISOString(),
+    closedAt: c.closedAt?.toISOString() ?? null,
+  };
+}
