@@ -1,7 +1,7 @@
 // The server's side of the conversation workflows: delivering inbound
 // messages (signalWithStart) and agents' actions (updates).
 import { randomUUID } from 'node:crypto';
-import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { InboundMessage } from '../activities/types';
 import type { ConversationInput } from '../workflows/conversation';
 import {
@@ -10,6 +10,10 @@ import {
 import { AppError } from './errors';
 
 const ID_CACHE_LIMIT = 10_000;
+// A webhook must be answered quickly, and a person should not wait forever on
+// an agent action: past these, the caller gets a 503 and may retry.
+const DELIVER_DEADLINE_MS = 5_000;
+const AGENT_ACTION_DEADLINE_MS = 15_000;
 
 export class ConversationGateway {
   /** Run id → conversation id: later messages to the same run skip the describe call. */
@@ -22,8 +26,15 @@ export class ConversationGateway {
    * this returns, Temporal holds the message durably.
    */
   async deliver(ref: { inboxId: string; channel: string; visitorId: string }, message: InboundMessage): Promise<{ conversationId: string }> {
+    return this.call(DELIVER_DEADLINE_MS, 'the conversation service is unavailable; the message was not accepted, please retry', async () => {
+      const handle = await this.signalWithStart(ref, message);
+      return { conversationId: await this.conversationIdOf(handle.workflowId, handle.signaledRunId) };
+    });
+  }
+
+  private signalWithStart(ref: { inboxId: string; channel: string; visitorId: string }, message: InboundMessage) {
     const input: ConversationInput = { inboxId: ref.inboxId, channel: ref.channel, visitorId: ref.visitorId };
-    const handle = await this.client.workflow.signalWithStart('conversationWorkflow', {
+    return this.client.workflow.signalWithStart('conversationWorkflow', {
       workflowId: conversationWorkflowId(ref.inboxId, ref.visitorId),
       taskQueue: this.taskQueue,
       args: [input],
@@ -32,7 +43,6 @@ export class ConversationGateway {
       signal: inboundMessageSignal,
       signalArgs: [message],
     });
-    return { conversationId: await this.conversationIdOf(handle.workflowId, handle.signaledRunId) };
   }
 
   private async conversationIdOf(workflowId: string, runId: string): Promise<string> {
@@ -57,17 +67,30 @@ export class ConversationGateway {
     return this.update(workflowId, () => this.client.workflow.getHandle(workflowId).executeUpdate(closeUpdate, { args: [input] }));
   }
 
-  /** A refused or failed update is the agent's conflict (409), with the workflow's reason. */
-  private async update<T>(workflowId: string, call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError) {
-        const cause = err.cause as { message?: string; cause?: { message?: string } } | undefined;
-        throw new AppError(409, cause?.cause?.message ?? cause?.message ?? 'the conversation refused this action', { workflowId });
+  /** A refused update is the agent's conflict (409), with the workflow's reason. */
+  private update<T>(workflowId: string, call: () => Promise<T>): Promise<T> {
+    return this.call(AGENT_ACTION_DEADLINE_MS, 'the conversation did not answer in time; please retry', async () => {
+      try {
+        return await call();
+      } catch (err) {
+        if (err instanceof WorkflowUpdateFailedError) {
+          const cause = err.cause as { message?: string; cause?: { message?: string } } | undefined;
+          throw new AppError(409, cause?.cause?.message ?? cause?.message ?? 'the conversation refused this action', { workflowId });
+        }
+        if (err instanceof WorkflowNotFoundError) throw new AppError(409, 'the conversation is no longer open', { workflowId });
+        throw err;
       }
-      if ((err as Error).name === 'WorkflowNotFoundError') throw new AppError(409, 'the conversation is no longer open', { workflowId });
-      throw err;
+    });
+  }
+
+  /** Runs a Temporal call with a deadline; Temporal being down or slow is a 503, never a 500. */
+  private async call<T>(deadlineMs: number, unavailable: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await this.client.connection.withDeadline(Date.now() + deadlineMs, fn);
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      console.error(`[huiliu] Temporal call failed: ${(err as Error).message}`);
+      throw new AppError(503, unavailable, { retryable: true });
     }
   }
 }

@@ -23,11 +23,11 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(opts: { worker?: boolean; adminToken?: string } = {}): Promise<Stack> {
+export async function startStack(opts: { worker?: boolean; adminToken?: string; temporalAddress?: string } = {}): Promise<Stack> {
   const tag = randomUUID().slice(0, 8);
   const env: NodeJS.ProcessEnv = {
     PORT: '0', HOST: '127.0.0.1',
-    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    TEMPORAL_ADDRESS: opts.temporalAddress ?? inject('temporalAddress'),
     TEMPORAL_TASK_QUEUE: `test-${tag}`,
     MONGODB_URI: `${inject('mongoUri')}/s_${tag}`,
     ...(opts.adminToken ? { ADMIN_TOKEN: opts.adminToken } : {}),
