@@ -2,6 +2,7 @@
 // messages (signalWithStart) and agents' actions (updates).
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure, TemporalFailure } from '@temporalio/common';
 import type { InboundMessage } from '../activities/types';
 import type { ConversationInput } from '../workflows/conversation';
 import {
@@ -10,6 +11,8 @@ import {
 import { AppError } from './errors';
 
 const ID_CACHE_LIMIT = 10_000;
+// Failure types that mean "no, and retrying won't change it" (see activities/errors.ts and the workflow's validators).
+const REFUSALS = ['Refused', 'NotAvailable'];
 // A webhook must be answered quickly, and a person should not wait forever on
 // an agent action: past these, the caller gets a 503 and may retry.
 const DELIVER_DEADLINE_MS = 5_000;
@@ -69,15 +72,13 @@ export class ConversationGateway {
 
   /** A refused update is the agent's conflict (409), with the workflow's reason. */
   private update<T>(workflowId: string, call: () => Promise<T>): Promise<T> {
-    return this.call(AGENT_ACTION_DEADLINE_MS, 'the conversation did not answer in time; please retry', async () => {
+    return this.call(AGENT_ACTION_DEADLINE_MS, 'the conversation could not do this now (busy or unavailable); please retry', async () => {
       try {
         return await call();
       } catch (err) {
-        if (err instanceof WorkflowUpdateFailedError) {
-          const cause = err.cause as { message?: string; cause?: { message?: string } } | undefined;
-          throw new AppError(409, cause?.cause?.message ?? cause?.message ?? 'the conversation refused this action', { workflowId });
-        }
         if (err instanceof WorkflowNotFoundError) throw new AppError(409, 'the conversation is no longer open', { workflowId });
+        const refusal = err instanceof WorkflowUpdateFailedError ? refusalOf(err) : undefined;
+        if (refusal) throw new AppError(409, refusal, { workflowId });
         throw err;
       }
     });
@@ -93,4 +94,12 @@ export class ConversationGateway {
       throw new AppError(503, unavailable, { retryable: true });
     }
   }
+}
+
+/** The reason when the workflow refused the action (validator or a permanent activity refusal), not when it failed. */
+function refusalOf(err: WorkflowUpdateFailedError): string | undefined {
+  for (let cause: unknown = err.cause; cause instanceof TemporalFailure; cause = cause.cause) {
+    if (cause instanceof ApplicationFailure && REFUSALS.includes(cause.type ?? '')) return cause.message;
+  }
+  return undefined;
 }

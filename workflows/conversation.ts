@@ -77,7 +77,8 @@ const ACTIVITY_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '15 seconds',
   retry: { initialInterval: '300 ms', backoffCoefficient: 2, maximumInterval: '30 seconds', nonRetryableErrorTypes: ['NotAvailable', 'InvalidInput'] },
 };
-// Agent actions answer a person who waits for the result: fail fast.
+// Agent actions answer a person who waits for the result: fail fast (the
+// person retries), and never fail the conversation itself.
 const AGENT_ACTION_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '10 seconds',
   retry: { ...ACTIVITY_OPTIONS.retry, maximumAttempts: 3 },
@@ -202,7 +203,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
       // The customer may keep writing while waiting and while talking to the agent.
       while (state.pending.length > 0) await normalizeNext(node.id);
       if (!state.agentId) {
-        const { agentId } = await act(node.id, AGENT_ACTION_OPTIONS).tryAssign({ ...ref, queue: queue.name });
+        const { agentId } = await act(node.id).tryAssign({ ...ref, queue: queue.name });
         if (agentId && !state.agentId) Object.assign(state, { agentId, status: 'assigned' });
       }
       if (!state.accepted && !queue.slaChecked && Date.now() >= queue.slaDeadline) {
@@ -263,9 +264,11 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
   async function runNode(node: FlowNode): Promise<string | undefined> {
     switch (node.type) {
       case 'start':
+        await condition(() => state.pending.length > 0);
+        return 'next';
       case 'normalize':
         await condition(() => state.pending.length > 0);
-        if (node.type === 'normalize') await normalizeNext(node.id);
+        await normalizeNext(node.id);
         return 'next';
       case 'bot': {
         const { faqSet = 'default', minConfidence = 0.5 } = node.parameters as { faqSet?: string; minConfidence?: number };
