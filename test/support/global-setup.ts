@@ -13,25 +13,30 @@ declare module 'vitest' {
     temporalAddress: string;
     mongoUri: string;
     workflowBundlePath: string;
-    tmpDir: string;
   }
 }
 
 export default async function setup(project: TestProject) {
   const dir = mkdtempSync(join(tmpdir(), 'huiliu-test-'));
-  const [temporal, ferret, bundle] = await Promise.all([
-    startTemporalDev({ dbFile: join(dir, 'temporal.db'), headless: true, logFile: join(dir, 'temporal.log') }),
-    startFerretDB({ dir: join(dir, 'ferretdb'), logFile: join(dir, 'ferretdb.log') }),
-    bundleWorkflows(),
-  ]);
-  const workflowBundlePath = join(dir, 'workflow-bundle.js');
-  writeFileSync(workflowBundlePath, bundle.code);
-  project.provide('temporalAddress', temporal.address);
-  project.provide('mongoUri', ferret.uri.replace(/\/huiliu$/, ''));
-  project.provide('workflowBundlePath', workflowBundlePath);
-  project.provide('tmpDir', dir);
-  return async () => {
-    await Promise.all([temporal.stop(), ferret.stop()]);
+  const started: { stop(): Promise<void> }[] = [];
+  const stopAll = async () => {
+    await Promise.all(started.map((p) => p.stop()));
     rmSync(dir, { recursive: true, force: true });
   };
+  try {
+    const bundling = bundleWorkflows(); // webpack runs while the servers start
+    const temporal = await startTemporalDev({ dbFile: join(dir, 'temporal.db'), headless: true, logFile: join(dir, 'temporal.log') });
+    started.push(temporal);
+    const ferret = await startFerretDB({ dir: join(dir, 'ferretdb'), logFile: join(dir, 'ferretdb.log') });
+    started.push(ferret);
+    const workflowBundlePath = join(dir, 'workflow-bundle.js');
+    writeFileSync(workflowBundlePath, (await bundling).code);
+    project.provide('temporalAddress', temporal.address);
+    project.provide('mongoUri', ferret.uri.replace(/\/huiliu$/, ''));
+    project.provide('workflowBundlePath', workflowBundlePath);
+  } catch (err) {
+    await stopAll(); // so the run ends with the error instead of hanging on a started server
+    throw err;
+  }
+  return stopAll;
 }
