@@ -16,6 +16,8 @@ export interface BenchRaw {
   /** Scheduled sends dropped because the in-flight limit was reached. */
   skipped: number;
   loadElapsedS: number;
+  /** Visitor streams that closed before the end of the run. */
+  streamsLost: number;
   ackMs: number[];
   botReplyMs: number[];
 }
@@ -35,6 +37,7 @@ export interface BenchResult {
   botReplyMs: { p50: number; p95: number; p99: number };
   repliesSeen: number;
   repliesMissing: number;
+  streamsLost: number;
   targets: { ackP99: Target; botReplyP50: Target };
 }
 
@@ -55,14 +58,17 @@ export function percentile(samples: readonly number[], p: number): number {
 
 const round = (n: number, digits = 1) => (Number.isFinite(n) ? Number(n.toFixed(digits)) : NaN);
 
-export function summarize(params: BenchParams, raw: BenchRaw): BenchResult {
+export function summarize({ visitorsRequested, visitors, rate, durationS }: BenchParams, raw: BenchRaw): BenchResult {
   const errors = Object.values(raw.errors).reduce((a, b) => a + b, 0);
   const ack = (p: number) => round(percentile(raw.ackMs, p));
   const reply = (p: number) => round(percentile(raw.botReplyMs, p));
-  const ackMs = { p50: ack(50), p95: ack(95), p99: ack(99), max: round(Math.max(...raw.ackMs, NaN)) };
+  const ackMs = { p50: ack(50), p95: ack(95), p99: ack(99), max: ack(100) };
   const botReplyMs = { p50: reply(50), p95: reply(95), p99: reply(99) };
   return {
-    ...params,
+    visitorsRequested,
+    visitors,
+    rate,
+    durationS,
     sent: raw.sent,
     accepted: raw.accepted,
     errors,
@@ -73,6 +79,7 @@ export function summarize(params: BenchParams, raw: BenchRaw): BenchResult {
     botReplyMs,
     repliesSeen: raw.botReplyMs.length,
     repliesMissing: raw.accepted - raw.botReplyMs.length,
+    streamsLost: raw.streamsLost,
     targets: {
       ackP99: { limitMs: TARGETS.ackP99Ms, pass: ackMs.p99 <= TARGETS.ackP99Ms },
       botReplyP50: { limitMs: TARGETS.botReplyP50Ms, pass: botReplyMs.p50 <= TARGETS.botReplyP50Ms },
@@ -101,6 +108,7 @@ export function formatTable(r: BenchResult): string {
     ['ack latency p99 / max', `${ms(r.ackMs.p99)} / ${ms(r.ackMs.max)}`],
     ['bot reply p50 / p95 / p99', `${ms(r.botReplyMs.p50)} / ${ms(r.botReplyMs.p95)} / ${ms(r.botReplyMs.p99)}`],
     ['bot replies seen / missing', `${r.repliesSeen} / ${r.repliesMissing}`],
+    ['visitor streams lost', String(r.streamsLost)],
     [`target: ack p99 ≤ ${TARGETS.ackP99Ms} ms at ${TARGETS.atRate} msg/s`, `${verdict(r.targets.ackP99)} (${ms(r.ackMs.p99)})`],
     [`target: bot reply p50 ≤ ${TARGETS.botReplyP50Ms} ms`, `${verdict(r.targets.botReplyP50)} (${ms(r.botReplyMs.p50)})`],
   ];
