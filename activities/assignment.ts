@@ -1,103 +1,104 @@
-// Queueing and assignment. Capacity is exact without transactions: an agent's
-// `free` counter and `active` list change together in one document update,
-// keyed by the conversation id, so a retried or racing step can neither
-// over-fill an agent nor release a seat twice.
+// Queueing and assignment. Two invariants hold on FerretDB v1 too, whose
+// updates are not isolated: a conversation's document has one writer (its
+// workflow runs these steps one at a time), and an agent's capacity is a set
+// of seats taken by inserts with unique ids, so racing conversations can never
+// put an agent above capacity and a retried step never takes a second seat.
 import { notAvailable } from './errors';
-import { trusted, type Models } from './store';
+import type { Models } from './store';
 import type { ConversationRef } from './types';
 
-/** Takes a seat on one agent for the conversation; null when the agent (or any online agent) has none free. */
-async function reserveSeat(m: Models, conversationId: string, agentFilter: Record<string, unknown>) {
-  return m.Agent.findOneAndUpdate(
-    trusted({ ...agentFilter, free: { $gt: 0 }, active: { $ne: conversationId } }),
-    { $inc: { free: -1 }, $push: { active: conversationId }, $set: { lastAssignedAt: new Date() } },
-    { sort: { free: -1, lastAssignedAt: 1 }, returnDocument: 'after' },
-  ).lean();
+const isDuplicateKey = (err: unknown) => (err as { code?: number }).code === 11000;
+
+/** Takes one of the agent's free seats for the conversation (or finds the one it holds already). */
+async function takeSeat(m: Models, agent: { _id: string; capacity: number }, conversationId: string): Promise<boolean> {
+  for (let k = 0; k < agent.capacity; k++) {
+    const _id = `${agent._id}#${k}`;
+    try {
+      await m.Seat.create({ _id, agentId: agent._id, conversationId, at: new Date() });
+      return true;
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      if ((await m.Seat.findById(_id).lean())?.conversationId === conversationId) return true;
+    }
+  }
+  return false;
 }
 
-/** Gives back the seats that agents other than `keep` hold for this conversation. */
-export async function releaseAgentsExcept(m: Models, conversationId: string, keep: string | null) {
-  await m.Agent.updateMany(
-    trusted({ active: conversationId, ...(keep ? { _id: { $ne: keep } } : {}) }),
-    { $inc: { free: 1 }, $pull: { active: conversationId } },
-  );
+/** Gives back the seats held for this conversation, except the `keep` agent's. */
+export async function releaseSeats(m: Models, conversationId: string, keep: string | null) {
+  const seats = await m.Seat.find({ conversationId }).lean();
+  await Promise.all(seats.filter((s) => s.agentId !== keep).map((s) => m.Seat.deleteOne({ _id: s._id })));
+}
+
+/** Seats in use per agent. */
+export async function seatsInUse(m: Models): Promise<Map<string, number>> {
+  const load = new Map<string, number>();
+  for (const seat of await m.Seat.find().lean()) load.set(seat.agentId, (load.get(seat.agentId) ?? 0) + 1);
+  return load;
+}
+
+async function setConversation(m: Models, conversationId: string, set: Record<string, unknown>) {
+  await m.Conversation.updateOne({ _id: conversationId }, { $set: { ...set, updatedAt: new Date() } });
 }
 
 export function assignmentActivities(m: Models) {
   return {
     async enqueue(input: ConversationRef & { queue: string; priority: number }): Promise<void> {
-      const now = new Date();
-      await m.Conversation.updateOne(
-        { _id: input.conversationId },
-        { $set: { status: 'queued', queue: input.queue, priority: input.priority, queuedAt: now, agentId: null, acceptedAt: null, updatedAt: now } },
-      );
+      await setConversation(m, input.conversationId, {
+        status: 'queued', queue: input.queue, priority: input.priority, queuedAt: new Date(), agentId: null, acceptedAt: null,
+      });
     },
 
-    /** Offers the conversation to the online agent with the most free seats. */
+    /** Offers the conversation to the least-loaded online agent with a free seat. */
     async tryAssign(input: ConversationRef & { queue: string }): Promise<{ agentId: string | null }> {
       const conv = await m.Conversation.findById(input.conversationId).lean();
-      if (!conv || conv.status !== 'queued') return { agentId: conv?.agentId ?? null };
-      if (conv.agentId) return { agentId: conv.agentId }; // a retry after success
-      const agent = await reserveSeat(m, input.conversationId, { status: 'online' });
-      if (!agent) return { agentId: null };
-      const now = new Date();
-      const res = await m.Conversation.updateOne(
-        trusted({ _id: input.conversationId, status: 'queued', agentId: null }),
-        { $set: { status: 'assigned', agentId: agent._id, offeredAt: now, updatedAt: now } },
-      );
-      if (res.modifiedCount === 0) {
-        // An agent accepted it meanwhile: give our seat back.
-        const current = await m.Conversation.findById(input.conversationId).lean();
-        await releaseAgentsExcept(m, input.conversationId, current?.agentId ?? null);
-        return { agentId: current?.agentId ?? null };
+      if (!conv || conv.status !== 'queued' || conv.agentId) return { agentId: conv?.agentId ?? null };
+      const [agents, load] = await Promise.all([m.Agent.find({ status: 'online' }).lean(), seatsInUse(m)]);
+      const candidates = agents
+        .filter((a) => a.capacity > (load.get(a._id) ?? 0))
+        .sort((a, b) => (load.get(a._id) ?? 0) / a.capacity - (load.get(b._id) ?? 0) / b.capacity
+          || (a.lastAssignedAt?.getTime() ?? 0) - (b.lastAssignedAt?.getTime() ?? 0));
+      for (const agent of candidates) {
+        if (!(await takeSeat(m, agent, input.conversationId))) continue; // another conversation took the last seat
+        await setConversation(m, input.conversationId, { status: 'assigned', agentId: agent._id, offeredAt: new Date() });
+        await m.Agent.updateOne({ _id: agent._id }, { $set: { lastAssignedAt: new Date() } });
+        return { agentId: agent._id };
       }
-      return { agentId: agent._id };
+      return { agentId: null };
     },
 
     /** The agent takes the conversation: the one offered to them, or one still waiting in the queue. */
     async acceptConversation(input: ConversationRef & { agentId: string }): Promise<void> {
       const { conversationId, agentId } = input;
-      const now = new Date();
-      const offered = await m.Conversation.updateOne(
-        trusted({ _id: conversationId, status: 'assigned', agentId }),
-        { $set: { acceptedAt: now, updatedAt: now } },
-      );
-      if (offered.matchedCount > 0) return;
-
+      const conv = await m.Conversation.findById(conversationId).lean();
+      if (conv?.status === 'assigned' && conv.agentId === agentId) {
+        await setConversation(m, conversationId, { acceptedAt: conv.acceptedAt ?? new Date() });
+        return;
+      }
+      if (!conv || conv.status !== 'queued' || conv.agentId) throw notAvailable('another agent has taken this conversation');
       const agent = await m.Agent.findById(agentId).lean();
       if (!agent) throw notAvailable(`unknown agent ${agentId}`);
-      if (!(await reserveSeat(m, conversationId, { _id: agentId }))) {
-        throw notAvailable('you are at full capacity; close a conversation first');
-      }
-      const taken = await m.Conversation.updateOne(
-        trusted({ _id: conversationId, status: 'queued', agentId: null }),
-        { $set: { status: 'assigned', agentId, offeredAt: now, acceptedAt: now, updatedAt: now } },
-      );
-      if (taken.modifiedCount === 0) {
-        await releaseAgentsExcept(m, conversationId, null);
-        throw notAvailable('another agent has taken this conversation');
-      }
+      if (!(await takeSeat(m, agent, conversationId))) throw notAvailable('you are at full capacity; close a conversation first');
+      const now = new Date();
+      await setConversation(m, conversationId, { status: 'assigned', agentId, offeredAt: now, acceptedAt: now });
     },
 
     /** SLA missed: withdraw an unaccepted offer and move to the escalation queue with a higher priority. */
     async escalate(input: ConversationRef & { queue: string; priority: number }): Promise<{ escalated: boolean }> {
+      const conv = await m.Conversation.findById(input.conversationId).lean();
+      if (!conv || conv.acceptedAt || !['queued', 'assigned'].includes(conv.status)) return { escalated: false };
       const now = new Date();
-      const res = await m.Conversation.updateOne(
-        trusted({ _id: input.conversationId, status: { $in: ['queued', 'assigned'] }, acceptedAt: null }),
-        { $set: { status: 'queued', agentId: null, queue: input.queue, priority: input.priority, escalated: true, escalatedAt: now, queuedAt: now, updatedAt: now } },
-      );
-      const escalated = res.matchedCount > 0;
-      // Escalated: nobody keeps a seat. Accepted just before: the accepting agent keeps theirs.
-      const keep = escalated ? null : ((await m.Conversation.findById(input.conversationId).lean())?.agentId ?? null);
-      await releaseAgentsExcept(m, input.conversationId, keep);
-      return { escalated };
+      await setConversation(m, input.conversationId, {
+        status: 'queued', agentId: null, queue: input.queue, priority: input.priority, escalated: true, escalatedAt: now, queuedAt: now,
+      });
+      await releaseSeats(m, input.conversationId, null);
+      return { escalated: true };
     },
 
     /** The agent closed it: their seat is free again, the survey begins. */
     async finishAgentWork(input: ConversationRef & { agentId: string }): Promise<void> {
-      const now = new Date();
-      await m.Conversation.updateOne({ _id: input.conversationId }, { $set: { status: 'survey', updatedAt: now } });
-      await releaseAgentsExcept(m, input.conversationId, null);
+      await setConversation(m, input.conversationId, { status: 'survey' });
+      await releaseSeats(m, input.conversationId, null);
     },
   };
 }

@@ -1,7 +1,7 @@
 // Opening and closing a conversation's read model, and pinning its flow.
 import { defaultFlow } from '../rules/default-flow';
 import type { PinnedFlow } from '../rules/flow';
-import { releaseAgentsExcept } from './assignment';
+import { releaseSeats } from './assignment';
 import type { Models } from './store';
 import type { ConversationRef } from './types';
 
@@ -30,7 +30,7 @@ export function conversationActivities(m: Models) {
     async closeConversation(ref: ConversationRef): Promise<void> {
       const now = new Date();
       await m.Conversation.updateOne({ _id: ref.conversationId }, { $set: { status: 'closed', closedAt: now, updatedAt: now } });
-      await releaseAgentsExcept(m, ref.conversationId, null);
+      await releaseSeats(m, ref.conversationId, null);
     },
   };
 }

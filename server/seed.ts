@@ -44,7 +44,7 @@ export async function seedDemo(m: Models): Promise<DemoLogin[] | null> {
   const logins: DemoLogin[] = [];
   for (const person of PEOPLE) {
     const token = newToken();
-    await m.Agent.create({ ...person, free: person.capacity, tokenHash: hashToken(token) });
+    await m.Agent.create({ ...person, tokenHash: hashToken(token) });
     logins.push({ id: person._id, name: person.name, role: person.role, token });
   }
   return logins;

@@ -102,6 +102,17 @@ describe('web chat end to end', () => {
     }
   });
 
+  it('gives a conversation to exactly one of two agents who accept it at the same moment', async () => {
+    const { body: { conversationId } } = await send(randomUUID(), '人工');
+    const [lina, wang] = [stack.logins['agent-lina'].token, stack.logins['agent-wang'].token];
+    await waitFor('queued', async () => (await api(stack, 'GET', `/api/v1/conversations/${conversationId}`, { token: lina })).body.status === 'queued');
+    const results = await Promise.all([lina, wang].map((token) => api(stack, 'POST', `/api/v1/conversations/${conversationId}/accept`, { token })));
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
+    const winner = results.find((r) => r.status === 200)!.body.agentId;
+    const seats = await stack.store.models.Seat.find({ conversationId }).lean();
+    expect(seats.map((s) => s.agentId)).toEqual([winner]);
+  });
+
   it('rejects bad input with a 4xx naming what is wrong, and starts no conversation', async () => {
     const visitor = randomUUID();
     const post = (raw: string, path = `/api/v1/webchat/${inbox}/messages`, headers?: Record<string, string>) =>

@@ -55,8 +55,9 @@ const transcript = async (conversationId: string) =>
 const conversation = (id: string) => m.Conversation.findById(id).lean();
 
 async function setAgent(agentId: string, status: 'online' | 'offline', capacity = 5) {
-  await m.Agent.updateOne({ _id: agentId }, { $set: { status, capacity, free: capacity, active: [] } });
+  await m.Agent.updateOne({ _id: agentId }, { $set: { status, capacity } });
 }
+const seatsOf = async (agentId: string) => (await m.Seat.find({ agentId }).lean()).map((s) => s.conversationId);
 
 /** Replays the scenario's history now, and saves it for the replay suite when asked to. */
 async function checkReplay(scenario: string, visitorId: string) {
@@ -99,7 +100,7 @@ describe('conversation workflow', () => {
       const { conversationId } = await say(visitor, 'I want a human please');
       const assigned = await waitFor('assigned', async () => { const c = await conversation(conversationId); return c?.status === 'assigned' && c; });
       expect(assigned.agentId).toBe('agent-lina');
-      expect(await m.Agent.findById('agent-lina').lean()).toMatchObject({ free: 0, active: [conversationId] });
+      expect(await seatsOf('agent-lina')).toEqual([conversationId]);
 
       const workflowId = conversationWorkflowId(DEMO_INBOX_ID, visitor);
       const accepted = await gateway.accept(workflowId, { conversationId, agentId: 'agent-lina' });
@@ -112,6 +113,7 @@ describe('conversation workflow', () => {
       await env.client.workflow.getHandle(workflowId).terminate('scenario done');
     } finally {
       await setAgent('agent-lina', 'offline');
+      await m.Seat.deleteMany({ agentId: 'agent-lina' }); // the terminated conversation's seat
     }
   });
 
@@ -143,7 +145,7 @@ describe('conversation workflow', () => {
     await setAgent('agent-wang', 'online');
     try {
       const { visitor, conversationId, workflowId } = await servedConversation('agent-wang');
-      expect((await m.Agent.findById('agent-wang').lean())?.free).toBe(5); // the seat is free again
+      expect(await seatsOf('agent-wang')).toEqual([]); // the seat is free again
       await say(visitor, '很好');
       await waitFor('retry prompt', async () => (await transcript(conversationId)).at(-1) === 'system: 请回复 1 到 5 之间的数字。');
       await say(visitor, '5');
@@ -209,6 +211,6 @@ describe('conversation workflow', () => {
       expect(lines.filter((l) => l === `agent: answer ${i}`)).toHaveLength(1);
     }
     expect(await m.Survey.findById(conversationId).lean()).toMatchObject({ agentId: 'agent-lina', rating: 4 });
-    expect((await m.Agent.findById('agent-lina').lean())?.active).toEqual([]);
+    expect(await m.Seat.find({ conversationId }).lean()).toEqual([]); // the agent's seat was given back
   });
 });

@@ -6,11 +6,11 @@ import {
   ApplicationFailure,
   condition,
   makeContinueAsNewFunc,
-  proxyActivities,
+  proxyLocalActivities,
   setHandler,
   uuid4,
   workflowInfo,
-  type ActivityOptions,
+  type LocalActivityOptions,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import type { BotResult, ConversationRef, ConversationStatus, InboundMessage, Language } from '../activities/types';
@@ -71,15 +71,19 @@ export interface ConversationState {
 const SEEN_LIMIT = 1000;
 const DEFAULT_MAX_HISTORY_EVENTS = 10_000;
 
-// Permanent refusals stop retrying; everything else (a database or provider
-// hiccup) retries with backoff until it works, so no message is dropped.
-const ACTIVITY_OPTIONS: ActivityOptions = {
+// Every step is a few milliseconds of database work, so steps run as local
+// activities: no task round trip through the Temporal server per step, and one
+// inbound message is usually one workflow task. (A step that must wait on a
+// slow provider should be a regular activity.) Permanent refusals stop
+// retrying; everything else (a database hiccup) retries with backoff until it
+// works, so no message is dropped.
+const ACTIVITY_OPTIONS: LocalActivityOptions = {
   startToCloseTimeout: '15 seconds',
   retry: { initialInterval: '300 ms', backoffCoefficient: 2, maximumInterval: '30 seconds', nonRetryableErrorTypes: ['NotAvailable', 'InvalidInput'] },
 };
 // Agent actions answer a person who waits for the result: fail fast (the
 // person retries), and never fail the conversation itself.
-const AGENT_ACTION_OPTIONS: ActivityOptions = {
+const AGENT_ACTION_OPTIONS: LocalActivityOptions = {
   startToCloseTimeout: '10 seconds',
   retry: { ...ACTIVITY_OPTIONS.retry, maximumAttempts: 3 },
 };
@@ -93,12 +97,24 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
   const state = input.state ?? newConversationState(typeof memoId === 'string' ? memoId : uuid4());
   const ref: ConversationRef = { conversationId: state.conversationId, inboxId: input.inboxId, channel: input.channel, visitorId: input.visitorId };
   const seen = new Set(state.seen);
-  let activityCount = 0;
   let changes = 0; // bumped by every handler, so waits can wake on any change
 
-  // Activity ids carry the flow node id, so a history reads as flow steps.
-  const act = (nodeId: string, options = ACTIVITY_OPTIONS) =>
-    proxyActivities<Activities>({ ...options, activityId: `${nodeId}#${++activityCount}` });
+  // Steps run one at a time, in the order asked, also when an agent's action
+  // arrives while the flow is busy: the conversation's documents then have a
+  // single writer, which FerretDB v1 (no isolation between updates) needs.
+  let queue: Promise<unknown> = Promise.resolve();
+  function serially<T>(run: () => Promise<T>): Promise<T> {
+    const result = queue.then(run, run);
+    queue = result.catch(() => undefined);
+    return result;
+  }
+  // Each step's summary is its flow node id, so a history reads as flow steps.
+  function act(nodeId: string, options = ACTIVITY_OPTIONS): Activities {
+    const proxy = proxyLocalActivities<Activities>({ ...options, summary: nodeId });
+    return new Proxy(proxy, {
+      get: (target, name: keyof Activities) => (input: never) => serially(() => (target[name] as (i: never) => Promise<unknown>)(input)),
+    });
+  }
 
   const snapshot = (): ConversationSnapshot => ({
     conversationId: state.conversationId,

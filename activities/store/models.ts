@@ -105,15 +105,25 @@ const agentSchema = new Schema({
   role: { type: String, required: true, enum: ['agent', 'admin'] },
   tokenHash: { type: String, required: true },
   status: { type: String, default: 'offline', enum: ['online', 'offline'] },
+  /** Conversations they can hold at once (their seats). */
   capacity: { type: Number, default: 5 },
-  // `free` and `active` move together in single-document updates keyed by the
-  // conversation id: that keeps capacity exact under races and retries.
-  free: { type: Number, default: 5 },
-  active: { type: [String], default: [] },
   lastAssignedAt: Date,
 }, opts);
 agentSchema.index({ tokenHash: 1 }, { unique: true });
-agentSchema.index({ status: 1, free: -1 });
+agentSchema.index({ status: 1 });
+
+// An agent's capacity is a set of numbered seats, `<agentId>#<k>` for k below
+// their capacity; taking one is an insert, which the unique _id makes atomic.
+// (FerretDB v1 runs an update as read-modify-write without isolation, so a
+// counter decremented by racing updates would lose writes.)
+const seatSchema = new Schema({
+  _id: { type: String, required: true },
+  agentId: { type: String, required: true },
+  conversationId: { type: String, required: true },
+  at: { type: Date, required: true },
+}, opts);
+seatSchema.index({ conversationId: 1 });
+seatSchema.index({ agentId: 1 });
 
 const surveySchema = new Schema({
   _id: { type: String, required: true }, // the conversation id
@@ -137,6 +147,7 @@ export function defineModels(conn: Connection) {
     Conversation: conn.model('Conversation', conversationSchema, 'conversations'),
     Message: conn.model('Message', messageSchema, 'messages'),
     Agent: conn.model('Agent', agentSchema, 'agents'),
+    Seat: conn.model('Seat', seatSchema, 'seats'),
     Survey: conn.model('Survey', surveySchema, 'surveys'),
   };
 }

@@ -9,8 +9,9 @@ export function peopleRoutes({ models }: AppDeps): Router {
 
   async function me(res: Response) {
     const p = res.locals.principal as Principal;
-    const doc = await models.Agent.findById(p.id).lean();
-    return { id: p.id, name: p.name, role: p.role, status: doc?.status ?? 'offline', capacity: doc?.capacity ?? 0, free: doc?.free ?? 0 };
+    const [doc, seated] = await Promise.all([models.Agent.findById(p.id).lean(), models.Seat.countDocuments({ agentId: p.id })]);
+    const capacity = doc?.capacity ?? 0;
+    return { id: p.id, name: p.name, role: p.role, status: doc?.status ?? 'offline', capacity, free: Math.max(0, capacity - seated) };
   }
 
   r.get('/', async (_req, res) => {
