@@ -1,5 +1,6 @@
 // The first bot: keyword match over the flow's FAQ set. Good enough to answer
 // the common questions; the NLU bot replaces the matcher, not the contract.
+import type { FaqDoc } from './store/models';
 import type { Models } from './store';
 import type { BotResult, ConversationRef, Language } from './types';
 
@@ -10,10 +11,24 @@ export interface BotInput extends ConversationRef {
   language: Language;
 }
 
+// FAQ sets change rarely and every message reads one: keep each for a few
+// seconds per worker, so an edit shows within that time.
+const FAQ_CACHE_MS = 10_000;
+
 export function botActivities(m: Models) {
+  const cache = new Map<string, { at: number; faqs: Promise<FaqDoc[]> }>();
+  function faqSet(name: string): Promise<FaqDoc[]> {
+    const hit = cache.get(name);
+    if (hit && Date.now() - hit.at < FAQ_CACHE_MS) return hit.faqs;
+    const faqs: Promise<FaqDoc[]> = m.Faq.find({ faqSet: name }).lean().exec();
+    cache.set(name, { at: Date.now(), faqs });
+    faqs.catch(() => cache.delete(name)); // a failed read is retried by the next message, not cached
+    return faqs;
+  }
+
   return {
     async botAnswer(input: BotInput): Promise<BotResult> {
-      const faqs = await m.Faq.find({ faqSet: input.faqSet }).lean();
+      const faqs = await faqSet(input.faqSet);
       const text = input.text.normalize('NFKC').toLowerCase();
       let best: BotResult = { answered: false, confidence: 0 };
       for (const faq of faqs) {

@@ -133,7 +133,7 @@ const surveySchema = new Schema({
   at: { type: Date, required: true },
 }, opts);
 
-export type InboxDoc = InferSchemaType<typeof inboxSchema>;
+export type FaqDoc = InferSchemaType<typeof faqSchema> & { _id: string };
 export type ConversationDoc = InferSchemaType<typeof conversationSchema>;
 export type MessageDoc = InferSchemaType<typeof messageSchema>;
 export type AgentDoc = InferSchemaType<typeof agentSchema>;
