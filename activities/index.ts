@@ -2,14 +2,19 @@
 import { assignmentActivities } from './assignment';
 import { botActivities } from './bot';
 import { conversationActivities } from './conversation';
-import { messageActivities } from './messages';
+import { messageActivities, type PublishMessage } from './messages';
 import type { Models } from './store';
 import { surveyActivities } from './survey';
 
-export function createActivities(models: Models) {
+export interface ActivityDeps {
+  /** Realtime delivery of stored messages; without it (workflow unit tests) nothing is published. */
+  publish?: PublishMessage;
+}
+
+export function createActivities(models: Models, deps: ActivityDeps = {}) {
   return {
     ...conversationActivities(models),
-    ...messageActivities(models),
+    ...messageActivities(models, deps.publish ?? (() => {})),
     ...botActivities(models),
     ...assignmentActivities(models),
     ...surveyActivities(models),

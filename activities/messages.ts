@@ -1,12 +1,38 @@
 // Storing what the customer wrote (normalized) and what we sent them. Web chat
-// delivers straight from the message store (the visitor's stream reads it);
-// other channels will add their provider send here.
+// delivers from the message store: the visitor's stream replays it on connect,
+// and each newly stored message is handed to the realtime publisher so open
+// streams get it at once. Other channels will add their provider send here.
 import { invalidInput } from './errors';
 import type { Models } from './store';
+import type { MessageDoc } from './store/models';
 import type { ConversationRef, InboundMessage, Language, OutboundMessage } from './types';
 import { detectLanguage, validateUnifiedMessage, type UnifiedMessage } from './unified-message';
 
-export function messageActivities(m: Models) {
+/** A message as it is stored. */
+export type StoredMessage = MessageDoc & { _id: string };
+
+/**
+ * Announces a stored message to realtime subscribers, wherever they are. It
+ * returns at once and never throws: the stored message is what counts, and a
+ * subscriber that misses it reads it from the store when it reconnects.
+ */
+export type PublishMessage = (message: StoredMessage) => void;
+
+export function messageActivities(m: Models, publish: PublishMessage) {
+  /**
+   * Stores the message once (a retried step finds it there) and publishes what
+   * is stored. It publishes on every attempt: an attempt that stored the
+   * message may have died before publishing, and subscribers drop repeats.
+   */
+  async function store(id: string, fields: Omit<StoredMessage, '_id'>) {
+    const stored = await m.Message.findOneAndUpdate(
+      { _id: id },
+      { $setOnInsert: fields },
+      { upsert: true, returnDocument: 'after' },
+    ).lean();
+    if (stored) publish(stored);
+  }
+
   return {
     async normalizeMessage(input: ConversationRef & { inbound: InboundMessage; language: Language }): Promise<UnifiedMessage> {
       const { inbound, language, ...ref } = input;
@@ -23,23 +49,15 @@ export function messageActivities(m: Models) {
         throw invalidInput(`message does not fit the unified format: ${JSON.stringify(validateUnifiedMessage.errors)}`);
       }
       const { id, at, ...fields } = message;
-      await m.Message.updateOne(
-        { _id: id },
-        { $setOnInsert: { ...fields, at: new Date(at), storedAt: new Date() } },
-        { upsert: true },
-      );
+      await store(id, { ...fields, kind: 'text', at: new Date(at), storedAt: new Date() });
       await touchConversation(m, ref.conversationId, { language: message.language });
       return message;
     },
 
     async sendMessage(msg: OutboundMessage): Promise<void> {
       const { messageId, conversationId, at, ...fields } = msg;
-      await m.Message.updateOne(
-        { _id: messageId },
-        { $setOnInsert: { ...fields, conversationId, direction: 'out', type: 'text', at: new Date(at), storedAt: new Date() } },
-        { upsert: true },
-      );
-      await touchConversation(m, conversationId, {});
+      // One database write per reply: the conversation list orders by the customer's activity and status changes, not by our replies.
+      await store(messageId, { ...fields, conversationId, direction: 'out', type: 'text', at: new Date(at), storedAt: new Date() });
     },
   };
 }

@@ -10,7 +10,8 @@ import type { Config } from './config';
 import type { ConversationGateway } from './conversation-gateway';
 import { AppError, errorHandler } from './errors';
 import { openApiDocument } from './openapi';
-import type { MessageFeed } from './realtime';
+import type { LocalSubscribers } from './realtime/local-subscribers';
+import { realtimePushRoutes } from './realtime/push-route';
 import { conversationRoutes } from './routes/conversations';
 import { healthRoutes } from './routes/health';
 import { inboxRoutes } from './routes/inboxes';
@@ -22,13 +23,16 @@ export interface AppDeps {
   models: Models;
   client: Client;
   gateway: ConversationGateway;
-  feed: MessageFeed;
+  /** This process's visitor streams, and the secret that pushes to them are signed with. */
+  realtime: { subscribers: LocalSubscribers; secret: string };
 }
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', true);
+  // Before the JSON parser: a push's signature is checked over its raw body.
+  app.use(realtimePushRoutes(deps.realtime));
   app.use(express.json({ limit: '1mb' }));
 
   app.use(healthRoutes(deps));

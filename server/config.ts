@@ -7,6 +7,12 @@ export interface Config {
   host: string;
   /** The URL people open; printed by the launcher and used in webhook URLs. */
   publicUrl: string;
+  /**
+   * Where workers reach this server to push realtime messages. By default the
+   * address and port actually bound (127.0.0.1 when bound to all interfaces),
+   * which only works for workers on the same machine.
+   */
+  internalUrl?: string;
   temporalAddress: string;
   temporalNamespace: string;
   temporalApiKey?: string;
@@ -24,6 +30,18 @@ function port(name: string, value: string | undefined, fallback: number): number
   return n;
 }
 
+function httpUrl(name: string, value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`${name} must be an http(s) URL, got "${value}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`${name} must be an http(s) URL, got "${value}"`);
+  return value.replace(/\/+$/, '');
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const p = port('PORT', env.PORT, 3000);
   const host = env.HOST || '0.0.0.0';
@@ -31,6 +49,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: p,
     host,
     publicUrl: env.PUBLIC_URL || `http://localhost:${p}`,
+    internalUrl: httpUrl('INTERNAL_URL', env.INTERNAL_URL),
     temporalAddress: env.TEMPORAL_ADDRESS || '127.0.0.1:7233',
     temporalNamespace: env.TEMPORAL_NAMESPACE || 'default',
     temporalApiKey: env.TEMPORAL_API_KEY || undefined,

@@ -104,8 +104,10 @@ export async function startTemporalDev(opts: { dbFile: string; port?: number; ui
   mkdirSync(dirname(opts.dbFile), { recursive: true });
   const args = [
     'server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--db-filename', opts.dbFile,
-    '--log-level', 'warn', '--sqlite-pragma', 'journal_mode=wal',
-    ...(opts.headless ? ['--headless'] : ['--ui-port', String(uiPort)]),
+    // WAL with synchronous=normal survives a crash of any process; only a power
+    // cut can lose the last commits. This is the embedded default, not production.
+    '--log-level', 'warn', '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal',
+    ...(opts.headless ? ['--headless'] : ['--ui-port', String(uiPort), '--ui-disable-news-fetch']),
   ];
   const proc = await startServer({ name: 'temporal', command: locateBinary('temporal'), args, port, logFile: opts.logFile });
   return { ...proc, address: `127.0.0.1:${port}`, uiUrl: opts.headless ? undefined : `http://127.0.0.1:${uiPort}` };

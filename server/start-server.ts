@@ -1,26 +1,44 @@
 // The API server process: `tsx server/start-server.ts` (the launcher runs it).
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { openStore } from '../activities/store';
 import { createApp } from './app';
 import { loadConfig, type Config } from './config';
 import { ConversationGateway } from './conversation-gateway';
-import { MessageFeed } from './realtime';
+import { scheduleCatchUp } from './realtime/catch-up';
+import { LocalSubscribers } from './realtime/local-subscribers';
+import { realtimeModels } from './realtime/models';
+import { registerNode } from './realtime/node-registration';
+import { loadSharedSecret } from './realtime/shared-secret';
 import { connectClient } from './temporal';
 
 export async function runServer(config: Config) {
   const store = await openStore(config.mongoUri);
   const client = await connectClient(config);
-  const feed = new MessageFeed(store.models);
-  const app = createApp({ config, models: store.models, client, feed, gateway: new ConversationGateway(client, config.taskQueue) });
+  const realtime = realtimeModels(store.connection);
+  const subscribers = new LocalSubscribers();
+  const app = createApp({
+    config, models: store.models, client,
+    gateway: new ConversationGateway(client, config.taskQueue),
+    realtime: { subscribers, secret: await loadSharedSecret(realtime) },
+  });
+  const listeningSince = Date.now();
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s)).once('error', reject);
   });
-  const { port } = server.address() as { port: number };
+  const address = server.address() as AddressInfo;
+  // Workers push this server the messages its visitors' streams wait for.
+  const node = await registerNode(realtime, config.internalUrl ?? reachableUrl(address));
+  const cancelCatchUp = scheduleCatchUp(store.models, subscribers, listeningSince);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${address.port}`,
+    /** Its id among the realtime nodes. */
+    nodeId: node.id,
     async stop() {
-      feed.stop();
+      // Leave the node list first, so workers stop pushing here.
+      await node.stop();
+      await cancelCatchUp();
       // Event streams never end on their own: close them with the server.
       const closed = new Promise((r) => server.close(r));
       server.closeAllConnections();
@@ -29,6 +47,12 @@ export async function runServer(config: Config) {
       await store.close();
     },
   };
+}
+
+/** The address bound, or loopback when bound to every interface. */
+function reachableUrl({ address, family, port }: AddressInfo): string {
+  if (address === '0.0.0.0' || address === '::') return `http://127.0.0.1:${port}`;
+  return family === 'IPv6' ? `http://[${address}]:${port}` : `http://${address}:${port}`;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -3,19 +3,33 @@ import { pathToFileURL } from 'node:url';
 import { DefaultLogger, Runtime, type WorkflowBundleOption } from '@temporalio/worker';
 import { openStore } from '../activities/store';
 import { loadConfig, type Config } from './config';
+import { realtimeModels } from './realtime/models';
+import { NodeDirectory } from './realtime/node-directory';
+import { HttpPushPublisher } from './realtime/push-publisher';
+import { loadSharedSecret } from './realtime/shared-secret';
 import { connectWorker } from './temporal';
 import { bundleWorkflows, createWorker } from './worker';
 
 export async function runWorker(config: Config, workflowBundle?: WorkflowBundleOption) {
   const store = await openStore(config.mongoUri);
+  // Stored messages are pushed to every server, for their visitors' streams.
+  const realtime = realtimeModels(store.connection);
+  const nodes = new NodeDirectory(realtime);
+  await nodes.start();
+  const publisher = new HttpPushPublisher(nodes, await loadSharedSecret(realtime));
   const connection = await connectWorker(config);
-  const worker = await createWorker({ connection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, models: store.models, workflowBundle });
+  const worker = await createWorker({
+    connection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, models: store.models,
+    deps: { publish: publisher.publish }, workflowBundle,
+  });
   const running = worker.run();
   return {
     running,
     async stop() {
       if (worker.getState() === 'RUNNING') worker.shutdown(); // finishes the tasks in hand, then resolves `running`
       await running;
+      await publisher.stop(); // after the tasks, which may still publish
+      await nodes.stop();
       await connection.close();
       await store.close();
     },

@@ -19,7 +19,7 @@ it('answers 503 with a retry hint when Temporal is down', async () => {
     const started = Date.now();
     const res = await api(stack, 'POST', '/api/v1/webchat/demo-webchat/messages', { body: { ...message, clientMessageId: 'c2' } });
     expect(res).toMatchObject({ status: 503, body: { error: expect.stringMatching(/please retry/), details: { retryable: true } } });
-    expect(Date.now() - started).toBeLessThan(8000);
+    expect(Date.now() - started).toBeLessThan(15_000); // a 5 s deadline, not a hang (slower when the machine is busy)
     const ready = await api(stack, 'GET', '/readyz');
     expect(ready).toMatchObject({ status: 503, body: { error: expect.stringMatching(/temporal/) } });
   } finally {

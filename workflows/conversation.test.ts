@@ -1,13 +1,17 @@
 // Scenario tests of the conversation workflow on Temporal's time-skipping test
 // server, with the real activities against FerretDB. Each scenario's history
 // is replayed at once (and saved for the replay suite with RECORD_HISTORIES=1).
+// Each scenario gets its own test server and database: conversations left
+// open by one scenario cannot take another's agents, and no scenario has to
+// terminate a workflow mid-task (which can leave the test server's
+// time-skipping lock held, so later sleeps hang).
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Models, Store } from '../activities/store';
 import { createActivities } from '../activities';
 import { ConversationGateway } from '../server/conversation-gateway';
@@ -24,7 +28,7 @@ let worker: Worker;
 let running: Promise<void>;
 let gateway: ConversationGateway;
 
-beforeAll(async () => {
+beforeEach(async () => {
   env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: locateBinary('temporal-test-server') } },
   });
@@ -38,7 +42,7 @@ beforeAll(async () => {
   gateway = new ConversationGateway(env.client, TASK_QUEUE);
 });
 
-afterAll(async () => {
+afterEach(async () => {
   worker?.shutdown();
   await running;
   await store?.close();
@@ -54,7 +58,7 @@ const transcript = async (conversationId: string) =>
 
 const conversation = (id: string) => m.Conversation.findById(id).lean();
 
-async function setAgent(agentId: string, status: 'online' | 'offline', capacity = 5) {
+async function setAgent(agentId: string, status: 'online', capacity = 5) {
   await m.Agent.updateOne({ _id: agentId }, { $set: { status, capacity } });
 }
 const seatsOf = async (agentId: string) => (await m.Seat.find({ agentId }).lean()).map((s) => s.conversationId);
@@ -90,31 +94,24 @@ describe('conversation workflow', () => {
     expect(await conversation(conversationId)).toMatchObject({ queue: 'general', priority: 0, agentId: null });
     expect((await transcript(conversationId)).at(-1)).toBe('system: 正在为您转接人工客服，请稍候。');
     await checkReplay('handoff-to-queue', visitor);
-    await env.client.workflow.getHandle(conversationWorkflowId(DEMO_INBOX_ID, visitor)).terminate('scenario done');
   });
 
   it('assigns to an online agent with free capacity, who accepts and replies', async () => {
     await setAgent('agent-lina', 'online', 1);
-    try {
-      const visitor = randomUUID();
-      const { conversationId } = await say(visitor, 'I want a human please');
-      const assigned = await waitFor('assigned', async () => { const c = await conversation(conversationId); return c?.status === 'assigned' && c; });
-      expect(assigned.agentId).toBe('agent-lina');
-      expect(await seatsOf('agent-lina')).toEqual([conversationId]);
+    const visitor = randomUUID();
+    const { conversationId } = await say(visitor, 'I want a human please');
+    const assigned = await waitFor('assigned', async () => { const c = await conversation(conversationId); return c?.status === 'assigned' && c; });
+    expect(assigned.agentId).toBe('agent-lina');
+    expect(await seatsOf('agent-lina')).toEqual([conversationId]);
 
-      const workflowId = conversationWorkflowId(DEMO_INBOX_ID, visitor);
-      const accepted = await gateway.accept(workflowId, { conversationId, agentId: 'agent-lina' });
-      expect(accepted).toMatchObject({ status: 'assigned', agentId: 'agent-lina', accepted: true });
-      await gateway.reply(workflowId, { conversationId, agentId: 'agent-lina', text: 'Hello, how can I help?' });
-      expect((await transcript(conversationId)).slice(-2)).toEqual(['system: Connecting you to an agent, please wait.', 'agent: Hello, how can I help?']);
-      // The other agent may not act on it.
-      await expect(gateway.reply(workflowId, { conversationId, agentId: 'agent-wang', text: 'hi' })).rejects.toThrow(/another agent/);
-      await checkReplay('assignment', visitor);
-      await env.client.workflow.getHandle(workflowId).terminate('scenario done');
-    } finally {
-      await setAgent('agent-lina', 'offline');
-      await m.Seat.deleteMany({ agentId: 'agent-lina' }); // the terminated conversation's seat
-    }
+    const workflowId = conversationWorkflowId(DEMO_INBOX_ID, visitor);
+    const accepted = await gateway.accept(workflowId, { conversationId, agentId: 'agent-lina' });
+    expect(accepted).toMatchObject({ status: 'assigned', agentId: 'agent-lina', accepted: true });
+    await gateway.reply(workflowId, { conversationId, agentId: 'agent-lina', text: 'Hello, how can I help?' });
+    expect((await transcript(conversationId)).slice(-2)).toEqual(['system: Connecting you to an agent, please wait.', 'agent: Hello, how can I help?']);
+    // The other agent may not act on it.
+    await expect(gateway.reply(workflowId, { conversationId, agentId: 'agent-wang', text: 'hi' })).rejects.toThrow(/another agent/);
+    await checkReplay('assignment', visitor);
   });
 
   it('escalates to the escalation queue with higher priority when nobody accepts within the SLA', async () => {
@@ -126,7 +123,6 @@ describe('conversation workflow', () => {
     expect(escalated).toMatchObject({ status: 'queued', queue: 'escalation', priority: 10 });
     await waitFor('escalation notice', async () => (await transcript(conversationId)).includes('system: 抱歉让您久等了，已为您优先转接资深客服。'));
     await checkReplay('sla-escalation', visitor);
-    await env.client.workflow.getHandle(conversationWorkflowId(DEMO_INBOX_ID, visitor)).terminate('scenario done');
   });
 
   async function servedConversation(agentId: string) {
@@ -143,20 +139,16 @@ describe('conversation workflow', () => {
 
   it('stores the survey rating with the agent it rates', async () => {
     await setAgent('agent-wang', 'online');
-    try {
-      const { visitor, conversationId, workflowId } = await servedConversation('agent-wang');
-      expect(await seatsOf('agent-wang')).toEqual([]); // the seat is free again
-      await say(visitor, '很好');
-      await waitFor('retry prompt', async () => (await transcript(conversationId)).at(-1) === 'system: 请回复 1 到 5 之间的数字。');
-      await say(visitor, '5');
-      await env.client.workflow.getHandle(workflowId).result();
-      expect(await m.Survey.findById(conversationId).lean()).toMatchObject({ agentId: 'agent-wang', rating: 5, status: 'answered' });
-      expect(await conversation(conversationId)).toMatchObject({ status: 'closed', rating: 5 });
-      expect((await transcript(conversationId)).at(-1)).toBe('system: 感谢您的评价，再见！');
-      await checkReplay('survey-answered', visitor);
-    } finally {
-      await setAgent('agent-wang', 'offline');
-    }
+    const { visitor, conversationId, workflowId } = await servedConversation('agent-wang');
+    expect(await seatsOf('agent-wang')).toEqual([]); // the seat is free again
+    await say(visitor, '很好');
+    await waitFor('retry prompt', async () => (await transcript(conversationId)).at(-1) === 'system: 请回复 1 到 5 之间的数字。');
+    await say(visitor, '5');
+    await env.client.workflow.getHandle(workflowId).result();
+    expect(await m.Survey.findById(conversationId).lean()).toMatchObject({ agentId: 'agent-wang', rating: 5, status: 'answered' });
+    expect(await conversation(conversationId)).toMatchObject({ status: 'closed', rating: 5 });
+    expect((await transcript(conversationId)).at(-1)).toBe('system: 感谢您的评价，再见！');
+    await checkReplay('survey-answered', visitor);
   });
 
   it('closes without a rating when the survey times out', async () => {
@@ -180,7 +172,6 @@ describe('conversation workflow', () => {
       'visitor: 运费多少', 'bot: 订单满 99 元包邮，一般 48 小时内发货。',
     ]);
     await checkReplay('duplicate-dropped', visitor);
-    await env.client.workflow.getHandle(conversationWorkflowId(DEMO_INBOX_ID, visitor)).terminate('scenario done');
   });
 
   it('continues as new in a long conversation and keeps its state', async () => {

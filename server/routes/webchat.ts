@@ -2,12 +2,12 @@
 import { Router } from 'express';
 import { trusted } from '../../activities/store';
 import { AppError } from '../errors';
-import { openEventStream } from '../realtime';
+import { openEventStream } from '../realtime/event-stream';
 import { idParam, validate } from '../schemas';
-import { messageView } from '../views';
+import { messageView, type MessageView } from '../views';
 import type { AppDeps } from '../app';
 
-export function webchatRoutes({ models, gateway, feed }: AppDeps): Router {
+export function webchatRoutes({ models, gateway, realtime }: AppDeps): Router {
   const r = Router();
 
   async function webchatInbox(inboxId: string) {
@@ -38,18 +38,31 @@ export function webchatRoutes({ models, gateway, feed }: AppDeps): Router {
     res.json({ messages: await transcript(inbox._id, idParam(req, 'visitorId')) });
   });
 
-  // Server-Sent Events: the transcript (after Last-Event-ID on a reconnect), then each new message.
+  // Server-Sent Events: the transcript (after Last-Event-ID on a reconnect), then
+  // each new message as workers push it to this process; each message once.
   r.get('/:inboxId/visitors/:visitorId/stream', async (req, res) => {
     const inbox = await webchatInbox(idParam(req, 'inboxId'));
     const visitorId = idParam(req, 'visitorId');
-    const lastEventId = req.header('Last-Event-ID');
+    const header = req.header('Last-Event-ID');
+    const lastEventId = header && /^[\w.:-]{1,300}$/.test(header) ? header : undefined;
     const send = openEventStream(res);
-    const sent = new Set<string>();
-    const sendOnce = (m: ReturnType<typeof messageView>) => { if (!sent.has(m.id)) { sent.add(m.id); send(m); } };
-    // Subscribe first, so nothing stored while the transcript loads falls in between.
-    const unsubscribe = feed.subscribe(inbox._id, visitorId, sendOnce);
+    const sent = new Set<string>(lastEventId ? [lastEventId] : []); // the client has that one
+    const sendOnce = (m: MessageView) => { if (!sent.has(m.id)) { sent.add(m.id); send(m); } };
+    // Subscribe first, so nothing stored while the transcript loads falls in
+    // between; hold what arrives meanwhile, so it follows the older messages.
+    let held: MessageView[] | undefined = [];
+    const unsubscribe = realtime.subscribers.subscribe(inbox._id, visitorId, (m) => { if (held) held.push(m); else sendOnce(m); });
     res.on('close', unsubscribe);
-    for (const m of await transcript(inbox._id, visitorId, lastEventId && /^[\w.:-]{1,300}$/.test(lastEventId) ? lastEventId : undefined)) sendOnce(m);
+    try {
+      for (const m of await transcript(inbox._id, visitorId, lastEventId)) sendOnce(m);
+    } catch (err) {
+      // The 200 is out already: end the stream, and the client reconnects (after Last-Event-ID).
+      console.error('[huiliu] loading a visitor transcript failed:', (err as Error).message);
+      res.end();
+      return;
+    }
+    for (const m of held) sendOnce(m);
+    held = undefined;
   });
 
   return r;

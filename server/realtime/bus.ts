@@ -1,0 +1,16 @@
+// Realtime fan-out as one contract with two sides, which may run in different
+// processes on different machines: activities publish each stored message (in
+// a worker), and the SSE route subscribes to one visitor's messages (in a
+// server). The implementation is HTTP push: HttpPushPublisher sends to every
+// registered server, whose push route hands the message to its LocalSubscribers.
+import type { PublishMessage } from '../../activities/messages';
+import type { MessageView } from '../views';
+
+export type MessageListener = (message: MessageView) => void;
+
+export interface RealtimeBus {
+  /** Worker side: returns at once and never throws. */
+  publish: PublishMessage;
+  /** Server side: calls `listener` with each new message for the visitor; returns the unsubscribe. */
+  subscribe(inboxId: string, visitorId: string, listener: MessageListener): () => void;
+}
