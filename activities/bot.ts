@@ -2,6 +2,7 @@
 // the common questions; the NLU bot replaces the matcher, not the contract.
 import type { FaqDoc } from './store/models';
 import type { Models } from './store';
+import { ttlCache } from './ttl-cache';
 import type { BotResult, ConversationRef, Language } from './types';
 
 export interface BotInput extends ConversationRef {
@@ -11,20 +12,11 @@ export interface BotInput extends ConversationRef {
   language: Language;
 }
 
-// FAQ sets change rarely and every message reads one: keep each for a few
-// seconds per worker, so an edit shows within that time.
+// FAQ sets change rarely and every message reads one: an edit shows within this time.
 const FAQ_CACHE_MS = 10_000;
 
 export function botActivities(m: Models) {
-  const cache = new Map<string, { at: number; faqs: Promise<FaqDoc[]> }>();
-  function faqSet(name: string): Promise<FaqDoc[]> {
-    const hit = cache.get(name);
-    if (hit && Date.now() - hit.at < FAQ_CACHE_MS) return hit.faqs;
-    const faqs: Promise<FaqDoc[]> = m.Faq.find({ faqSet: name }).lean().exec();
-    cache.set(name, { at: Date.now(), faqs });
-    faqs.catch(() => cache.delete(name)); // a failed read is retried by the next message, not cached
-    return faqs;
-  }
+  const faqSet = ttlCache<FaqDoc[]>(FAQ_CACHE_MS, (name) => m.Faq.find({ faqSet: name }).lean().exec());
 
   return {
     async botAnswer(input: BotInput): Promise<BotResult> {

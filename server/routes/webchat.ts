@@ -1,6 +1,7 @@
 // Web chat, the visitor's side: no auth (a visitor is anonymous).
 import { Router } from 'express';
 import { trusted } from '../../activities/store';
+import { ttlCache } from '../../activities/ttl-cache';
 import { AppError } from '../errors';
 import { openEventStream } from '../realtime/event-stream';
 import { idParam, validate } from '../schemas';
@@ -10,8 +11,11 @@ import type { AppDeps } from '../app';
 export function webchatRoutes({ models, gateway, realtime }: AppDeps): Router {
   const r = Router();
 
+  // Every message names its inbox; inboxes change rarely (a new or changed one shows within 5 s).
+  const findInbox = ttlCache(5_000, (inboxId) => models.Inbox.findById(inboxId).lean().exec());
+
   async function webchatInbox(inboxId: string) {
-    const inbox = await models.Inbox.findById(inboxId).lean();
+    const inbox = await findInbox(inboxId);
     if (!inbox || inbox.channel !== 'webchat') throw new AppError(404, `unknown web chat inbox "${inboxId}"`, { inboxId });
     return inbox;
   }
