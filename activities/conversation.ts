@@ -1,11 +1,10 @@
 // Opening and closing a conversation's read model, and pinning its flow.
 import { defaultFlow } from '../rules/default-flow';
 import type { PinnedFlow } from '../rules/flow';
+import { conversationWorkflowId } from '../workflows/messages';
 import { releaseSeats } from './assignment';
 import type { Models } from './store';
 import type { ConversationRef } from './types';
-
-export const workflowIdOf = (ref: ConversationRef) => `conv:${ref.inboxId}:${ref.visitorId}`;
 
 export function conversationActivities(m: Models) {
   return {
@@ -17,7 +16,7 @@ export function conversationActivities(m: Models) {
         { _id: ref.conversationId },
         {
           $setOnInsert: {
-            workflowId: workflowIdOf(ref), inboxId: ref.inboxId, channel: ref.channel, visitorId: ref.visitorId,
+            workflowId: conversationWorkflowId(ref.inboxId, ref.visitorId), inboxId: ref.inboxId, channel: ref.channel, visitorId: ref.visitorId,
             status: 'bot', flowId: flow.flowId, flowVersion: flow.version, createdAt: now,
           },
           $set: { updatedAt: now },

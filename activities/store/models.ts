@@ -136,7 +136,6 @@ const surveySchema = new Schema({
 export type FaqDoc = InferSchemaType<typeof faqSchema> & { _id: string };
 export type ConversationDoc = InferSchemaType<typeof conversationSchema>;
 export type MessageDoc = InferSchemaType<typeof messageSchema>;
-export type AgentDoc = InferSchemaType<typeof agentSchema>;
 
 export function defineModels(conn: Connection) {
   return {
