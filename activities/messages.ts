@@ -25,12 +25,16 @@ export function messageActivities(m: Models, publish: PublishMessage) {
    * message may have died before publishing, and subscribers drop repeats.
    */
   async function store(id: string, fields: Omit<StoredMessage, '_id'>) {
-    const stored = await m.Message.findOneAndUpdate(
-      { _id: id },
-      { $setOnInsert: fields },
-      { upsert: true, returnDocument: 'after' },
-    ).lean();
-    if (stored) publish(stored);
+    // A plain insert is one write; only a retry pays for reading back what is there.
+    try {
+      const doc = { _id: id, ...fields };
+      await m.Message.create(doc);
+      publish(doc);
+    } catch (err) {
+      if ((err as { code?: number }).code !== 11000) throw err;
+      const stored = await m.Message.findById(id).lean();
+      if (stored) publish(stored);
+    }
   }
 
   return {

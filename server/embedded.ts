@@ -117,7 +117,9 @@ export async function startFerretDB(opts: { dir: string; port?: number; logFile?
   const port = opts.port ?? (await freePort());
   mkdirSync(opts.dir, { recursive: true });
   const args = [
-    '--handler=sqlite', `--sqlite-url=file:${opts.dir}/`, `--state-dir=${opts.dir}`,
+    // FerretDB already runs SQLite in WAL mode; synchronous=normal drops the
+    // fsync per commit, with the same crash safety as the Temporal dev server above.
+    '--handler=sqlite', `--sqlite-url=file:${opts.dir}/?_pragma=synchronous(normal)`, `--state-dir=${opts.dir}`,
     `--listen-addr=127.0.0.1:${port}`, '--debug-addr=-', '--telemetry=disable', '--log-level=warn',
   ];
   const proc = await startServer({ name: 'ferretdb', command: locateBinary('ferretdb'), args, port, logFile: opts.logFile });
