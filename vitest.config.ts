@@ -7,6 +7,7 @@ export default defineConfig({
     // One embedded Temporal dev server and one FerretDB for the whole run.
     globalSetup: ['test/support/global-setup.ts'],
     setupFiles: ['test/support/quiet-logs.ts'],
+    reporters: ['default', './test/support/plain-summary.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Two cores: files share the embedded servers, so run them one or two at a time.
