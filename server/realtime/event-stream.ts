@@ -1,6 +1,6 @@
 // Server-Sent Events framing for one visitor's stream.
 import type { Response } from 'express';
-import type { MessageView } from '../views';
+import type { MessageView } from '../../activities/message-view';
 
 /** Starts an SSE response; returns a function that sends one message event. */
 export function openEventStream(res: Response): (message: MessageView) => void {
