@@ -23,12 +23,6 @@ export function conversationActivities(m: Models) {
         },
         { upsert: true },
       );
-      // One conversation of a visitor runs at a time (one workflow id), so this document has one writer.
-      await m.Visitor.updateOne(
-        { _id: `${ref.inboxId}:${ref.visitorId}` },
-        { $addToSet: { conversationIds: ref.conversationId } },
-        { upsert: true },
-      );
       return flow;
     },
 

@@ -3,7 +3,6 @@
 // and each newly stored message is handed to the realtime publisher so open
 // streams get it at once. Other channels will add their provider send here.
 import { invalidInput } from './errors';
-import { messageView } from './message-view';
 import type { Models } from './store';
 import type { MessageDoc } from './store/models';
 import type { ConversationRef, InboundMessage, Language, OutboundMessage } from './types';
@@ -21,26 +20,21 @@ export type PublishMessage = (message: StoredMessage) => void;
 
 export function messageActivities(m: Models, publish: PublishMessage) {
   /**
-   * Stores the message once (a retried step finds it there), adds it to its
-   * conversation's timeline (`$addToSet` of the same view: a retry adds
-   * nothing) and publishes what is stored. It publishes on every attempt: an
-   * attempt that stored the message may have died before publishing, and
-   * subscribers drop repeats.
+   * Stores the message once (a retried step finds it there) and publishes what
+   * is stored. It publishes on every attempt: an attempt that stored the
+   * message may have died before publishing, and subscribers drop repeats.
    */
-  async function store(id: string, fields: Omit<StoredMessage, '_id'>, setOnConversation: Record<string, unknown> = {}) {
-    let stored: StoredMessage | null = { _id: id, ...fields };
+  async function store(id: string, fields: Omit<StoredMessage, '_id'>) {
+    // A plain insert is one write; only a retry pays for reading back what is there.
     try {
-      await m.Message.create(stored); // a plain insert is one write; only a retry reads back what is there
+      const doc = { _id: id, ...fields };
+      await m.Message.create(doc);
+      publish(doc);
     } catch (err) {
       if ((err as { code?: number }).code !== 11000) throw err;
-      stored = await m.Message.findById(id).lean();
+      const stored = await m.Message.findById(id).lean();
+      if (stored) publish(stored);
     }
-    if (!stored) return;
-    await m.Conversation.updateOne(
-      { _id: stored.conversationId },
-      { $addToSet: { messages: messageView(stored) }, $set: { ...setOnConversation, updatedAt: new Date() } },
-    );
-    publish(stored);
   }
 
   return {
@@ -59,13 +53,20 @@ export function messageActivities(m: Models, publish: PublishMessage) {
         throw invalidInput(`message does not fit the unified format: ${JSON.stringify(validateUnifiedMessage.errors)}`);
       }
       const { id, at, ...fields } = message;
-      await store(id, { ...fields, kind: 'text', at: new Date(at), storedAt: new Date() }, { language: message.language, lastMessageAt: new Date() });
+      await store(id, { ...fields, kind: 'text', at: new Date(at), storedAt: new Date() });
+      await touchConversation(m, ref.conversationId, { language: message.language });
       return message;
     },
 
     async sendMessage(msg: OutboundMessage): Promise<void> {
       const { messageId, conversationId, at, ...fields } = msg;
+      // One database write per reply: the conversation list orders by the customer's activity and status changes, not by our replies.
       await store(messageId, { ...fields, conversationId, direction: 'out', type: 'text', at: new Date(at), storedAt: new Date() });
     },
   };
+}
+
+async function touchConversation(m: Models, conversationId: string, set: Record<string, unknown>) {
+  const now = new Date();
+  await m.Conversation.updateOne({ _id: conversationId }, { $set: { ...set, lastMessageAt: now, updatedAt: now } });
 }

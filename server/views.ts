@@ -1,7 +1,25 @@
 // What the API shows of stored documents.
-import type { ConversationDoc } from '../activities/store/models';
+import type { ConversationDoc, MessageDoc } from '../activities/store/models';
 
 type WithId<T> = T & { _id: string };
+
+export function messageView(m: WithId<MessageDoc>) {
+  return {
+    id: m._id,
+    conversationId: m.conversationId,
+    inboxId: m.inboxId,
+    visitorId: m.visitorId,
+    direction: m.direction,
+    author: m.author,
+    ...(m.agentId ? { agentId: m.agentId } : {}),
+    text: m.text,
+    kind: m.kind ?? 'text',
+    ...(m.clientMessageId ? { clientMessageId: m.clientMessageId } : {}),
+    at: m.at.toISOString(),
+  };
+}
+
+export type MessageView = ReturnType<typeof messageView>;
 
 export function conversationView(c: WithId<ConversationDoc>) {
   return {

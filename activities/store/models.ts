@@ -67,20 +67,10 @@ const conversationSchema = new Schema({
   updatedAt: { type: Date, required: true },
   lastMessageAt: Date,
   closedAt: Date,
-  // The conversation's own copy of its messages (as clients see them), so its
-  // timeline is one read by _id: on FerretDB v1 a query by conversationId
-  // would scan every message ever stored.
-  messages: { type: [Schema.Types.Mixed], default: [] },
 }, opts);
 conversationSchema.index({ status: 1, priority: -1, queuedAt: 1 });
 conversationSchema.index({ inboxId: 1, visitorId: 1, createdAt: 1 });
 conversationSchema.index({ updatedAt: -1 });
-
-/** A visitor's conversations in one inbox, oldest first: their transcript is read through it. */
-const visitorSchema = new Schema({
-  _id: { type: String, required: true }, // `<inboxId>:<visitorId>`
-  conversationIds: { type: [String], default: [] },
-}, opts);
 
 const messageSchema = new Schema({
   // Inbound: `<channel>:<inboxId>:<providerMessageId>`, so a provider's
@@ -155,7 +145,6 @@ export function defineModels(conn: Connection) {
     Faq: conn.model('Faq', faqSchema, 'faqs'),
     Conversation: conn.model('Conversation', conversationSchema, 'conversations'),
     Message: conn.model('Message', messageSchema, 'messages'),
-    Visitor: conn.model('Visitor', visitorSchema, 'visitors'),
     Agent: conn.model('Agent', agentSchema, 'agents'),
     Seat: conn.model('Seat', seatSchema, 'seats'),
     Survey: conn.model('Survey', surveySchema, 'surveys'),

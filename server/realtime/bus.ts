@@ -4,7 +4,7 @@
 // server). The implementation is HTTP push: HttpPushPublisher sends to every
 // registered server, whose push route hands the message to its LocalSubscribers.
 import type { PublishMessage } from '../../activities/messages';
-import type { MessageView } from '../../activities/message-view';
+import type { MessageView } from '../views';
 
 export type MessageListener = (message: MessageView) => void;
 

@@ -4,7 +4,7 @@
 // the messages stored since the server started listening hands them to the
 // streams that may have missed them (streams drop what they sent already).
 import { trusted, type Models } from '../../activities/store';
-import { messageView } from '../../activities/message-view';
+import { messageView } from '../views';
 import type { LocalSubscribers } from './local-subscribers';
 import { NODE_LIST_REFRESH_MS } from './models';
 

@@ -1,6 +1,6 @@
 // Server-Sent Events framing for one visitor's stream.
 import type { Response } from 'express';
-import type { MessageView } from '../../activities/message-view';
+import type { MessageView } from '../views';
 
 /** Starts an SSE response; returns a function that sends one message event. */
 export function openEventStream(res: Response): (message: MessageView) => void {

@@ -1,5 +1,5 @@
 // The SSE streams open in this process, by visitor: where pushed messages go.
-import type { MessageView } from '../../activities/message-view';
+import type { MessageView } from '../views';
 import type { MessageListener, RealtimeBus } from './bus';
 
 export class LocalSubscribers implements Pick<RealtimeBus, 'subscribe'> {

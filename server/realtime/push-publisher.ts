@@ -7,7 +7,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { StoredMessage } from '../../activities/messages';
-import { messageView } from '../../activities/message-view';
+import { messageView } from '../views';
 import type { RealtimeBus } from './bus';
 import type { NodeDirectory, RealtimeNodeAddress } from './node-directory';
 import { PUSH_PATH, SIGNATURE_HEADER, signBody } from './push-protocol';

@@ -2,7 +2,7 @@
 // the exact bytes sent, then hand the message to this process's streams.
 import express, { Router } from 'express';
 import { AppError } from '../errors';
-import type { MessageView } from '../../activities/message-view';
+import type { MessageView } from '../views';
 import type { LocalSubscribers } from './local-subscribers';
 import { PUSH_PATH, SIGNATURE_HEADER, signatureMatches } from './push-protocol';
 

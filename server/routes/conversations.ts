@@ -4,8 +4,7 @@ import { trusted } from '../../activities/store';
 import type { Principal } from '../auth';
 import { AppError } from '../errors';
 import { idParam, validate } from '../schemas';
-import type { MessageView } from '../../activities/message-view';
-import { conversationView } from '../views';
+import { conversationView, messageView } from '../views';
 import type { AppDeps } from '../app';
 
 export function conversationRoutes({ models, gateway }: AppDeps): Router {
@@ -18,10 +17,14 @@ export function conversationRoutes({ models, gateway }: AppDeps): Router {
   }
 
   async function detail(id: string) {
-    const [conversation, survey] = await Promise.all([models.Conversation.findById(id).lean(), models.Survey.findById(id).lean()]);
+    const [conversation, messages, survey] = await Promise.all([
+      models.Conversation.findById(id).lean(),
+      models.Message.find({ conversationId: id }).sort({ storedAt: 1, _id: 1 }).lean(),
+      models.Survey.findById(id).lean(),
+    ]);
     return {
       ...conversationView(conversation!),
-      messages: conversation!.messages as MessageView[],
+      messages: messages.map(messageView),
       survey: survey ? { rating: survey.rating ?? null, status: survey.status, agentId: survey.agentId ?? null, at: survey.at.toISOString() } : null,
     };
   }
@@ -32,7 +35,7 @@ export function conversationRoutes({ models, gateway }: AppDeps): Router {
     if (q.inboxId) filter.inboxId = q.inboxId;
     if (q.agentId) filter.agentId = q.agentId;
     if (q.status) filter.status = { $in: q.status.split(',') }; // the schema allows only known statuses
-    const docs = await models.Conversation.find(trusted(filter)).select('-messages').sort({ updatedAt: -1 }).limit(Math.min(Number(q.limit ?? 50), 200)).lean();
+    const docs = await models.Conversation.find(trusted(filter)).sort({ updatedAt: -1 }).limit(Math.min(Number(q.limit ?? 50), 200)).lean();
     res.json({ conversations: docs.map(conversationView) });
   });
 

@@ -1,15 +1,12 @@
 // Web chat, the visitor's side: no auth (a visitor is anonymous).
 import { Router } from 'express';
+import { trusted } from '../../activities/store';
 import { ttlCache } from '../../activities/ttl-cache';
 import { AppError } from '../errors';
 import { openEventStream } from '../realtime/event-stream';
 import { idParam, validate } from '../schemas';
-import type { MessageView } from '../../activities/message-view';
+import { messageView, type MessageView } from '../views';
 import type { AppDeps } from '../app';
-
-// What a visitor's transcript shows at most: their latest conversations and messages.
-const TRANSCRIPT_CONVERSATIONS = 20;
-const TRANSCRIPT_MESSAGES = 1000;
 
 export function webchatRoutes({ models, gateway, realtime }: AppDeps): Router {
   const r = Router();
@@ -33,15 +30,11 @@ export function webchatRoutes({ models, gateway, realtime }: AppDeps): Router {
     res.status(202).json({ conversationId });
   });
 
-  /** The visitor's messages across their conversations, in order; only those after `afterId` when given. */
-  async function transcript(inboxId: string, visitorId: string, afterId?: string): Promise<MessageView[]> {
-    // Reads by _id only (the visitor, then each conversation): see the conversation model.
-    const visitor = await models.Visitor.findById(`${inboxId}:${visitorId}`).lean();
-    const ids = (visitor?.conversationIds ?? []).slice(-TRANSCRIPT_CONVERSATIONS);
-    const conversations = await Promise.all(ids.map((id) => models.Conversation.findById(id, { messages: 1 }).lean()));
-    const messages = conversations.flatMap((c) => (c?.messages ?? []) as MessageView[]);
-    const after = afterId ? messages.findIndex((m) => m.id === afterId) : -1;
-    return messages.slice(after + 1).slice(-TRANSCRIPT_MESSAGES);
+  async function transcript(inboxId: string, visitorId: string, afterId?: string) {
+    const after = afterId ? await models.Message.findOne({ _id: afterId, inboxId, visitorId }).lean() : null;
+    const filter = after ? trusted({ inboxId, visitorId, storedAt: { $gte: after.storedAt } }) : { inboxId, visitorId };
+    const docs = await models.Message.find(filter).sort({ storedAt: 1, _id: 1 }).limit(1000).lean();
+    return docs.filter((d) => d._id !== afterId).map(messageView);
   }
 
   r.get('/:inboxId/visitors/:visitorId/messages', async (req, res) => {
