@@ -97,6 +97,13 @@ describe('web chat end to end', () => {
       expect(rated).toMatchObject({ rating: 5, survey: { rating: 5, status: 'answered', agentId: 'agent-lina' } });
       expect(rated.messages.at(-1)).toMatchObject({ author: 'system', text: '感谢您的评价，再见！' });
       await waitFor('thanks in the stream', async () => stream.received.at(-1)?.text === '感谢您的评价，再见！');
+
+      // Writing again opens a new conversation; the visitor's transcript spans both.
+      const next = await send(visitor, '营业时间是几点？');
+      expect(next.body.conversationId).not.toBe(conversationId);
+      await waitFor('the new conversation answered', async () => (await transcript(visitor)).at(-1)?.author === 'bot');
+      const all = await lines(visitor);
+      expect([all[0], ...all.slice(-2)]).toEqual(['visitor: 人工', 'visitor: 营业时间是几点？', 'bot: 我们的在线客服时间是每天 9:00–21:00。']);
     } finally {
       await stream.close();
     }
