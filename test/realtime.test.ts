@@ -10,6 +10,7 @@ import { PUSH_PATH, SIGNATURE_HEADER, signBody } from '../server/realtime/push-p
 import { loadSharedSecret } from '../server/realtime/shared-secret';
 import { runServer } from '../server/start-server';
 import { waitFor } from './support/env';
+import { openVisitorStream } from './support/sse';
 import { startStack, type Stack } from './support/stack';
 
 let stack: Stack;
@@ -33,34 +34,7 @@ async function send(baseUrl: string, visitorId: string, text: string) {
   expect(res.status).toBe(202);
 }
 
-interface Received { id: string; author: string; text: string }
-
-/** A visitor's SSE stream on one server; `open` resolves once the server subscribed it. */
-function openStream(baseUrl: string, visitorId: string) {
-  const received: Received[] = [];
-  const controller = new AbortController();
-  let opened!: () => void;
-  const open = new Promise<void>((resolve) => { opened = resolve; });
-  const done = (async () => {
-    const res = await fetch(`${baseUrl}/api/v1/webchat/${inbox}/visitors/${visitorId}/stream`, { signal: controller.signal });
-    expect(res.status).toBe(200);
-    opened();
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for await (const chunk of res.body!) {
-      buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-      let end;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const event = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const data = event.split('\n').find((l) => l.startsWith('data: '));
-        if (data) received.push(JSON.parse(data.slice(6)));
-      }
-    }
-  })().catch(() => undefined);
-  const lines = () => received.map((m) => `${m.author}: ${m.text}`);
-  return { received, lines, open, close: async () => { controller.abort(); await done; } };
-}
+const openStream = (baseUrl: string, visitorId: string) => openVisitorStream(baseUrl, inbox, visitorId);
 
 /** Workers read the node list when they start and every 5 s: a fresh worker knows every server now. */
 async function restartWorker() {

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conversationWorkflowId } from '../workflows/messages';
 import { waitFor } from './support/env';
+import { openVisitorStream } from './support/sse';
 import { api, startStack, type Stack } from './support/stack';
 
 const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -17,27 +18,7 @@ const transcript = async (visitorId: string) =>
   ((await api(stack, 'GET', `/api/v1/webchat/${inbox}/visitors/${visitorId}/messages`)).body.messages as { author: string; text: string; kind: string }[]);
 const lines = async (visitorId: string) => (await transcript(visitorId)).map((m) => `${m.author}: ${m.text}`);
 
-/** Reads the visitor's SSE stream and collects the message events. */
-function openStream(visitorId: string) {
-  const received: { id: string; author: string; text: string }[] = [];
-  const controller = new AbortController();
-  const done = (async () => {
-    const res = await fetch(`${stack.url}/api/v1/webchat/${inbox}/visitors/${visitorId}/stream`, { signal: controller.signal });
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for await (const chunk of res.body!) {
-      buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-      let end;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const event = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const data = event.split('\n').find((l) => l.startsWith('data: '));
-        if (data) received.push(JSON.parse(data.slice(6)));
-      }
-    }
-  })().catch(() => undefined);
-  return { received, close: async () => { controller.abort(); await done; } };
-}
+const openStream = (visitorId: string) => openVisitorStream(stack.url, inbox, visitorId);
 
 describe('web chat end to end', () => {
   it('shows the bot answer to the visitor, in the transcript and in real time', async () => {
