@@ -10,6 +10,7 @@ import {
 import { agentActions, surveyOutcome, type SurveyOutcome } from '../conversation';
 import { useAction, usePolling } from '../hooks';
 import { useI18n } from '../i18n';
+import { Composer } from './Composer';
 import { Button, Spinner } from './Button';
 import { ErrorNotice } from './ErrorNotice';
 import { MessageList } from './MessageList';
@@ -131,28 +132,18 @@ export function ConversationView({ token, meId, conversationId, onChanged }: Con
         testId="agent-transcript"
       />
       {canReply && (
-        <form className="composer" onSubmit={sendReply}>
-          <label htmlFor="agent-reply" className="visually-hidden">
-            {t('detail.reply')}
-          </label>
-          <input
-            id="agent-reply"
-            data-testid="agent-reply-input"
-            value={reply}
-            onChange={(event) => setReply(event.target.value)}
-            placeholder={t('detail.replyPlaceholder')}
-            autoComplete="off"
-          />
-          <Button
-            type="submit"
-            variant="primary"
-            data-testid="agent-reply-send"
-            busy={action.busy === 'reply'}
-            disabled={!reply.trim() || action.busy !== null}
-          >
-            {t('detail.send')}
-          </Button>
-        </form>
+        <Composer
+          id="agent-reply"
+          testId="agent-reply"
+          label={t('detail.reply')}
+          placeholder={t('detail.replyPlaceholder')}
+          sendLabel={t('detail.send')}
+          value={reply}
+          onChange={setReply}
+          onSubmit={sendReply}
+          busy={action.busy === 'reply'}
+          disabled={action.busy !== null}
+        />
       )}
     </section>
   );

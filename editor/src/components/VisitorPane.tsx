@@ -4,6 +4,7 @@ import { useI18n } from '../i18n';
 import { randomId } from '../ids';
 import { openSurveyId } from '../transcript';
 import { useVisitorChat, type StreamState } from '../useVisitorChat';
+import { Composer } from './Composer';
 import { Button } from './Button';
 import { ErrorNotice } from './ErrorNotice';
 import { MessageList } from './MessageList';
@@ -100,22 +101,16 @@ function VisitorChat({ inboxId, visitorId }: { inboxId: string; visitorId: strin
         onRetry={(message) => void chat.send(message.text, message.clientMessageId)}
       />
       <ErrorNotice error={chat.error} onDismiss={chat.dismissError} />
-      <form className="composer" onSubmit={submit}>
-        <label htmlFor="visitor-message" className="visually-hidden">
-          {t('visitor.message')}
-        </label>
-        <input
-          id="visitor-message"
-          data-testid="visitor-input"
-          value={draft}
-          onChange={(event) => setDraft(event.target.value)}
-          placeholder={t('visitor.placeholder')}
-          autoComplete="off"
-        />
-        <Button type="submit" variant="primary" data-testid="visitor-send" disabled={!draft.trim()}>
-          {t('visitor.send')}
-        </Button>
-      </form>
+      <Composer
+        id="visitor-message"
+        testId="visitor"
+        label={t('visitor.message')}
+        placeholder={t('visitor.placeholder')}
+        sendLabel={t('visitor.send')}
+        value={draft}
+        onChange={setDraft}
+        onSubmit={submit}
+      />
     </div>
   );
 }
