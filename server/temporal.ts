@@ -10,7 +10,10 @@ const options = (c: Config) => ({
 });
 
 export async function connectClient(c: Config): Promise<Client> {
-  const connection = await Connection.connect(options(c));
+  // No client-side retries: every call here answers an HTTP request that has a
+  // deadline, and a webhook's caller retries on our 503 itself. (The SDK's
+  // retry timers also outlive a closed connection and then throw.)
+  const connection = await Connection.connect({ ...options(c), interceptors: [] });
   return new Client({ connection, namespace: c.temporalNamespace });
 }
 

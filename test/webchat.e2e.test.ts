@@ -79,7 +79,9 @@ describe('web chat end to end', () => {
       expect(rated.messages.at(-1)).toMatchObject({ author: 'system', text: '感谢您的评价，再见！' });
       await waitFor('thanks in the stream', async () => stream.received.at(-1)?.text === '感谢您的评价，再见！');
 
-      // Writing again opens a new conversation; the visitor's transcript spans both.
+      // Once it has ended, writing again opens a new conversation; the visitor's transcript spans both.
+      const run = stack.client.workflow.getHandle(conversationWorkflowId(inbox, visitor));
+      await waitFor('the conversation to end', async () => (await run.describe()).status.name !== 'RUNNING');
       const next = await send(visitor, '营业时间是几点？');
       expect(next.body.conversationId).not.toBe(conversationId);
       await waitFor('the new conversation answered', async () => (await transcript(visitor)).at(-1)?.author === 'bot');
