@@ -4,10 +4,8 @@
 // of seats taken by inserts with unique ids, so racing conversations can never
 // put an agent above capacity and a retried step never takes a second seat.
 import { notAvailable } from './errors';
-import type { Models } from './store';
+import { isDuplicateKey, type Models } from './store';
 import type { ConversationRef } from './types';
-
-const isDuplicateKey = (err: unknown) => (err as { code?: number }).code === 11000;
 
 /** Takes one of the agent's free seats for the conversation (or finds the one it holds already). */
 async function takeSeat(m: Models, agent: { _id: string; capacity: number }, conversationId: string): Promise<boolean> {

@@ -3,7 +3,7 @@
 // and each newly stored message is handed to the realtime publisher so open
 // streams get it at once. Other channels will add their provider send here.
 import { invalidInput } from './errors';
-import type { Models } from './store';
+import { isDuplicateKey, type Models } from './store';
 import type { MessageDoc } from './store/models';
 import type { ConversationRef, InboundMessage, Language, OutboundMessage } from './types';
 import { detectLanguage, validateUnifiedMessage, type UnifiedMessage } from './unified-message';
@@ -31,7 +31,7 @@ export function messageActivities(m: Models, publish: PublishMessage) {
       await m.Message.create(doc);
       publish(doc);
     } catch (err) {
-      if ((err as { code?: number }).code !== 11000) throw err;
+      if (!isDuplicateKey(err)) throw err;
       const stored = await m.Message.findById(id).lean();
       if (stored) publish(stored);
     }

@@ -31,4 +31,9 @@ export function trusted<T extends Record<string, unknown>>(filter: T): T {
   return filter;
 }
 
+/** True for MongoDB's duplicate-key error: an insert whose unique _id is taken (our atomic "claim"). */
+export function isDuplicateKey(err: unknown): boolean {
+  return (err as { code?: number }).code === 11000;
+}
+
 export type { Models } from './models';

@@ -90,8 +90,9 @@ const messageSchema = new Schema({
   clientMessageId: String,
   providerMessageId: String,
   at: { type: Date, required: true },
-  // When it was written: what realtime subscribers poll on (`at` of an inbound
-  // message is when it was received, which can be much earlier).
+  // When it was written: transcripts are in this order, and a server that just
+  // started catches up from it (`at` of an inbound message is when it was
+  // received, which can be much earlier).
   storedAt: { type: Date, required: true },
 }, opts);
 messageSchema.index({ inboxId: 1, visitorId: 1, at: 1 });

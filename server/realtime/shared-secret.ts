@@ -2,6 +2,7 @@
 // database, so every process of one installation has it and nobody configures
 // it; the first process to need it creates it.
 import { randomBytes } from 'node:crypto';
+import { isDuplicateKey } from '../../activities/store';
 import type { RealtimeModels } from './models';
 
 const SETTING_ID = 'realtime';
@@ -13,7 +14,7 @@ export async function loadSharedSecret({ Setting }: RealtimeModels): Promise<str
     // An insert, not an upsert: of racing processes exactly one creates it.
     await Setting.create({ _id: SETTING_ID, secret: randomBytes(32).toString('base64url') });
   } catch (err) {
-    if ((err as { code?: number }).code !== 11000) throw err;
+    if (!isDuplicateKey(err)) throw err;
   }
   // Read back either way: whoever won the race, everyone uses the stored secret.
   const stored = await Setting.findById(SETTING_ID).lean();
