@@ -2,7 +2,7 @@
 import { assignmentActivities } from './assignment';
 import { botActivities } from './bot';
 import { conversationActivities } from './conversation';
-import { messageActivities, type PublishMessage } from './messages';
+import { messageActivities, messageStore, type PublishMessage } from './messages';
 import type { Models } from './store';
 import { surveyActivities } from './survey';
 
@@ -12,10 +12,11 @@ export interface ActivityDeps {
 }
 
 export function createActivities(models: Models, deps: ActivityDeps = {}) {
+  const store = messageStore(models, deps.publish ?? (() => {}));
   return {
     ...conversationActivities(models),
-    ...messageActivities(models, deps.publish ?? (() => {})),
-    ...botActivities(models),
+    ...messageActivities(models, store),
+    ...botActivities(models, store),
     ...assignmentActivities(models),
     ...surveyActivities(models),
   };

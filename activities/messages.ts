@@ -18,13 +18,15 @@ export type StoredMessage = MessageDoc & { _id: string };
  */
 export type PublishMessage = (message: StoredMessage) => void;
 
-export function messageActivities(m: Models, publish: PublishMessage) {
-  /**
-   * Stores the message once (a retried step finds it there) and publishes what
-   * is stored. It publishes on every attempt: an attempt that stored the
-   * message may have died before publishing, and subscribers drop repeats.
-   */
-  async function store(id: string, fields: Omit<StoredMessage, '_id'>) {
+/**
+ * Stores a message once (a retried step finds it there) and publishes what is
+ * stored. It publishes on every attempt: an attempt that stored the message
+ * may have died before publishing, and subscribers drop repeats.
+ */
+export type StoreMessage = (id: string, fields: Omit<StoredMessage, '_id'>) => Promise<void>;
+
+export function messageStore(m: Models, publish: PublishMessage): StoreMessage {
+  return async (id, fields) => {
     // A plain insert is one write; only a retry pays for reading back what is there.
     try {
       const doc = { _id: id, ...fields };
@@ -35,8 +37,16 @@ export function messageActivities(m: Models, publish: PublishMessage) {
       const stored = await m.Message.findById(id).lean();
       if (stored) publish(stored);
     }
-  }
+  };
+}
 
+/** Stores an outbound message (bot, agent or system) under the id the workflow gave it. */
+export function storeOutbound(store: StoreMessage, msg: OutboundMessage): Promise<void> {
+  const { messageId, at, ...fields } = msg;
+  return store(messageId, { ...fields, direction: 'out', type: 'text', at: new Date(at), storedAt: new Date() });
+}
+
+export function messageActivities(m: Models, store: StoreMessage) {
   return {
     async normalizeMessage(input: ConversationRef & { inbound: InboundMessage; language: Language }): Promise<UnifiedMessage> {
       const { inbound, language, ...ref } = input;
@@ -59,9 +69,8 @@ export function messageActivities(m: Models, publish: PublishMessage) {
     },
 
     async sendMessage(msg: OutboundMessage): Promise<void> {
-      const { messageId, conversationId, at, ...fields } = msg;
       // One database write per reply: the conversation list orders by the customer's activity and status changes, not by our replies.
-      await store(messageId, { ...fields, conversationId, direction: 'out', type: 'text', at: new Date(at), storedAt: new Date() });
+      await storeOutbound(store, msg);
     },
   };
 }

@@ -18,7 +18,7 @@ import { ConversationGateway } from '../server/conversation-gateway';
 import { locateBinary } from '../server/embedded';
 import { DEMO_INBOX_ID, seedDemo } from '../server/seed';
 import { openTestStore, waitFor, workflowBundle } from '../test/support/env';
-import { conversationWorkflowId } from './messages';
+import { conversationWorkflowId, snapshotQuery } from './messages';
 
 const TASK_QUEUE = 'wf-tests';
 let env: TestWorkflowEnvironment;
@@ -66,6 +66,7 @@ const seatsOf = async (agentId: string) => (await m.Seat.find({ agentId }).lean(
 /** Replays the scenario's history now, and saves it for the replay suite when asked to. */
 async function checkReplay(scenario: string, visitorId: string) {
   const handle = env.client.workflow.getHandle(conversationWorkflowId(DEMO_INBOX_ID, visitorId));
+  await handle.query(snapshotQuery); // answered once the task in progress is complete, so the history ends on a whole step
   const history = await handle.fetchHistory();
   await Worker.runReplayHistory({ workflowBundle: workflowBundle() }, history, handle.workflowId);
   if (process.env.RECORD_HISTORIES) {
@@ -92,7 +93,8 @@ describe('conversation workflow', () => {
     const { conversationId } = await say(visitor, '转人工');
     await waitFor('queued', async () => (await conversation(conversationId))?.status === 'queued');
     expect(await conversation(conversationId)).toMatchObject({ queue: 'general', priority: 0, agentId: null });
-    expect((await transcript(conversationId)).at(-1)).toBe('system: 正在为您转接人工客服，请稍候。');
+    // The queue notice is sent in the step after the status change.
+    await waitFor('queue notice', async () => (await transcript(conversationId)).at(-1) === 'system: 正在为您转接人工客服，请稍候。');
     await checkReplay('handoff-to-queue', visitor);
   });
 
@@ -165,12 +167,18 @@ describe('conversation workflow', () => {
     const { conversationId } = await say(visitor, '怎么退货？', 'client-msg-1');
     const again = await say(visitor, '怎么退货？', 'client-msg-1');
     expect(again.conversationId).toBe(conversationId);
+    await waitFor('first bot reply', async () => (await transcript(conversationId)).length >= 2);
     await say(visitor, '运费多少', 'client-msg-2');
     await waitFor('two bot replies', async () => (await transcript(conversationId)).length >= 4);
     expect(await transcript(conversationId)).toEqual([
       'visitor: 怎么退货？', 'bot: 签收后 7 天内可无理由退货，退款在 3 个工作日内原路退回。',
       'visitor: 运费多少', 'bot: 订单满 99 元包邮，一般 48 小时内发货。',
     ]);
+    // The idle timer started after the first answer also serves the second: a
+    // message does not cancel and restart it (server work on every message).
+    const events = (await env.client.workflow.getHandle(conversationWorkflowId(DEMO_INBOX_ID, visitor)).fetchHistory()).events ?? [];
+    expect(events.filter((e) => e.timerCanceledEventAttributes)).toHaveLength(0);
+    expect(events.filter((e) => e.timerStartedEventAttributes)).toHaveLength(1);
     await checkReplay('duplicate-dropped', visitor);
   });
 

@@ -52,7 +52,6 @@ const conversationSchema = new Schema({
   flowVersion: Number,
   language: String,
   botAnswered: Boolean,
-  botConfidence: Number,
   queue: String,
   priority: Number,
   agentId: { type: String, default: null },

@@ -6,6 +6,9 @@
 //
 //   npm run bench -- [--visitors 50] [--rate 100] [--duration 20] [--keep]
 //
+// BENCH_PROF=<dir> runs the worker and the server with --cpu-prof and leaves
+// their CPU profiles (one per thread) in <dir>/worker and <dir>/server.
+//
 // Progress goes to stderr; stdout gets the report table and, as its last line,
 // one JSON object with every figure. Child process output goes to log files in
 // the temp dir (kept with --keep).
@@ -88,7 +91,8 @@ function track(proc: ManagedProcess, logFile: string): void {
 function spawnEntry(name: string, entry: string, env: NodeJS.ProcessEnv, logFile: string): void {
   const tsx = createRequire(import.meta.url).resolve('tsx');
   const out = openSync(logFile, 'a');
-  const child = spawn(process.execPath, ['--import', tsx, join(PROJECT_ROOT, 'server', entry)], {
+  const prof = process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}/${name}`] : [];
+  const child = spawn(process.execPath, [...prof, '--import', tsx, join(PROJECT_ROOT, 'server', entry)], {
     cwd: PROJECT_ROOT, env, stdio: ['ignore', out, out], detached: true, // Ctrl-C reaches them through us, in order
   });
   closeSync(out); // the child has its own copy
