@@ -5,7 +5,7 @@
 // put an agent above capacity and a retried step never takes a second seat.
 import { notAvailable } from './errors';
 import { isDuplicateKey, type Models } from './store';
-import type { ConversationRef } from './types';
+import { contactIdOf, type ConversationRef } from './types';
 
 /** Takes one of the agent's free seats for the conversation (or finds the one it holds already). */
 async function takeSeat(m: Models, agent: { _id: string; capacity: number }, conversationId: string): Promise<boolean> {
@@ -47,14 +47,19 @@ export function assignmentActivities(m: Models) {
       });
     },
 
-    /** Offers the conversation to the least-loaded online agent with a free seat. */
-    async tryAssign(input: ConversationRef & { queue: string }): Promise<{ agentId: string | null }> {
+    /**
+     * Offers the conversation to an online agent with a free seat and every
+     * required skill: the preferred agent first, then the least loaded.
+     */
+    async tryAssign(input: ConversationRef & { queue: string; requiredSkills?: string[]; preferredAgentId?: string }): Promise<{ agentId: string | null }> {
       const conv = await m.Conversation.findById(input.conversationId).lean();
       if (!conv || conv.status !== 'queued' || conv.agentId) return { agentId: conv?.agentId ?? null };
       const [agents, load] = await Promise.all([m.Agent.find({ status: 'online' }).lean(), seatsInUse(m)]);
+      const required = input.requiredSkills ?? [];
       const candidates = agents
-        .filter((a) => a.capacity > (load.get(a._id) ?? 0))
-        .sort((a, b) => (load.get(a._id) ?? 0) / a.capacity - (load.get(b._id) ?? 0) / b.capacity
+        .filter((a) => a.capacity > (load.get(a._id) ?? 0) && required.every((skill) => a.skills?.includes(skill)))
+        .sort((a, b) => Number(b._id === input.preferredAgentId) - Number(a._id === input.preferredAgentId)
+          || (load.get(a._id) ?? 0) / a.capacity - (load.get(b._id) ?? 0) / b.capacity
           || (a.lastAssignedAt?.getTime() ?? 0) - (b.lastAssignedAt?.getTime() ?? 0));
       for (const agent of candidates) {
         if (!(await takeSeat(m, agent, input.conversationId))) continue; // another conversation took the last seat
@@ -79,6 +84,25 @@ export function assignmentActivities(m: Models) {
       if (!(await takeSeat(m, agent, conversationId))) throw notAvailable('you are at full capacity; close a conversation first');
       const now = new Date();
       await setConversation(m, conversationId, { status: 'assigned', agentId, offeredAt: now, acceptedAt: now });
+      await m.Contact.updateOne({ _id: contactIdOf(input) }, { $set: { lastAgentId: agentId, updatedAt: now } });
+    },
+
+    /** A flow's transfer step: the agent (if any) lets go, and the conversation waits in the other queue. */
+    async transferConversation(input: ConversationRef & { queue: string; priority: number }): Promise<void> {
+      await setConversation(m, input.conversationId, {
+        status: 'queued', agentId: null, acceptedAt: null, queue: input.queue, priority: input.priority, queuedAt: new Date(),
+      });
+      await releaseSeats(m, input.conversationId, null);
+    },
+
+    /** The `queue` fact for rules: how many wait in the queue, and how many agents have a free seat. */
+    async queueFacts(input: { queue: string }): Promise<Record<string, unknown>> {
+      const [waiting, agents, load] = await Promise.all([
+        m.Conversation.countDocuments({ status: 'queued', queue: input.queue }),
+        m.Agent.find({ status: 'online' }).lean(),
+        seatsInUse(m),
+      ]);
+      return { name: input.queue, waiting, agentsAvailable: agents.filter((a) => a.capacity > (load.get(a._id) ?? 0)).length };
     },
 
     /** SLA missed: withdraw an unaccepted offer and move to the escalation queue with a higher priority. */

@@ -18,26 +18,32 @@ export interface BotInput extends ConversationRef {
   recordedAnswered?: boolean;
 }
 
+type MatchInput = Pick<BotInput, 'faqSet' | 'text' | 'language' | 'minConfidence'>;
+
+/** The best keyword match in the FAQ set; it answers when its confidence reaches the minimum. */
+export function matchFaq(faqs: FaqDoc[], input: MatchInput): BotResult {
+  const text = input.text.normalize('NFKC').toLowerCase();
+  let best: BotResult = { answered: false, confidence: 0 };
+  for (const faq of faqs) {
+    const hits = faq.keywords.filter((k) => text.includes(k.normalize('NFKC').toLowerCase())).length;
+    // One hit is a plausible match; every keyword hit is a certain one.
+    const confidence = hits === 0 ? 0 : 0.5 + (0.5 * hits) / faq.keywords.length;
+    if (confidence > best.confidence) {
+      const answer = faq.answers?.[input.language] ?? faq.answers?.zh ?? faq.answers?.en ?? undefined;
+      best = { answered: confidence >= input.minConfidence && !!answer, confidence, answer: answer ?? undefined, faqId: faq._id };
+    }
+  }
+  return best;
+}
+
 // FAQ sets change rarely and every message reads one: an edit shows within this time.
 const FAQ_CACHE_MS = 10_000;
 
 export function botActivities(m: Models, store: StoreMessage) {
   const faqSet = ttlCache<FaqDoc[]>(FAQ_CACHE_MS, (name) => m.Faq.find({ faqSet: name }).lean().exec());
 
-  async function match(input: Pick<BotInput, 'faqSet' | 'text' | 'language' | 'minConfidence'>): Promise<BotResult> {
-    const faqs = await faqSet(input.faqSet);
-    const text = input.text.normalize('NFKC').toLowerCase();
-    let best: BotResult = { answered: false, confidence: 0 };
-    for (const faq of faqs) {
-      const hits = faq.keywords.filter((k) => text.includes(k.normalize('NFKC').toLowerCase())).length;
-      // One hit is a plausible match; every keyword hit is a certain one.
-      const confidence = hits === 0 ? 0 : 0.5 + (0.5 * hits) / faq.keywords.length;
-      if (confidence > best.confidence) {
-        const answer = faq.answers?.[input.language] ?? faq.answers?.zh ?? faq.answers?.en ?? undefined;
-        best = { answered: confidence >= input.minConfidence && !!answer, confidence, answer: answer ?? undefined, faqId: faq._id };
-      }
-    }
-    return best;
+  async function match(input: MatchInput): Promise<BotResult> {
+    return matchFaq(await faqSet(input.faqSet), input);
   }
 
   return {

@@ -4,12 +4,16 @@ import type { PinnedFlow } from '../rules/flow';
 import { conversationWorkflowId } from '../workflows/messages';
 import { releaseSeats } from './assignment';
 import type { Models } from './store';
-import type { ConversationRef } from './types';
+import type { ContactFacts } from '../rules/interpreter';
+import { contactIdOf, type ConversationRef } from './types';
 
 export function conversationActivities(m: Models) {
   return {
-    /** Creates the conversation (idempotent) and returns the flow version it will run for its whole life. */
-    async startConversation(ref: ConversationRef): Promise<PinnedFlow> {
+    /**
+     * Creates the conversation (idempotent) and returns the flow version it
+     * will run for its whole life, with the customer's contact for the rules.
+     */
+    async startConversation(ref: ConversationRef): Promise<PinnedFlow & { contact: ContactFacts }> {
       const flow = await loadPublishedFlow(m, ref.inboxId);
       const now = new Date();
       await m.Conversation.updateOne(
@@ -23,7 +27,7 @@ export function conversationActivities(m: Models) {
         },
         { upsert: true },
       );
-      return flow;
+      return { ...flow, contact: await openContact(m, ref, now) };
     },
 
     async closeConversation(ref: ConversationRef): Promise<void> {
@@ -31,6 +35,23 @@ export function conversationActivities(m: Models) {
       await m.Conversation.updateOne({ _id: ref.conversationId }, { $set: { status: 'closed', closedAt: now, updatedAt: now } });
       await releaseSeats(m, ref.conversationId, null);
     },
+  };
+}
+
+/** The customer's contact, created on their first conversation. */
+async function openContact(m: Models, ref: ConversationRef, now: Date): Promise<ContactFacts> {
+  const c = await m.Contact.findOneAndUpdate(
+    { _id: contactIdOf(ref) },
+    {
+      $setOnInsert: { identities: [{ channel: ref.channel, inboxId: ref.inboxId, externalId: ref.visitorId }], createdAt: now },
+      $set: { updatedAt: now },
+    },
+    { upsert: true, returnDocument: 'after' },
+  ).lean();
+  return {
+    id: c!._id, name: c!.name ?? undefined, attributes: c!.attributes ?? {}, tags: c!.tags, vip: c!.vip, segments: c!.segments, orders: c!.orders,
+    channels: c!.identities.map((i) => ({ channel: i.channel ?? '', inboxId: i.inboxId ?? '', externalId: i.externalId ?? '' })),
+    lastAgentId: c!.lastAgentId ?? undefined,
   };
 }
 

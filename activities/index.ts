@@ -2,13 +2,18 @@
 import { assignmentActivities } from './assignment';
 import { botActivities } from './bot';
 import { conversationActivities } from './conversation';
+import { flowStepActivities } from './flow-steps';
 import { messageActivities, messageStore, type PublishMessage } from './messages';
+import { pluginRunner } from './plugin-runner';
+import { NO_INTEGRATIONS, type Integrations } from './plugins/types';
 import type { Models } from './store';
 import { surveyActivities } from './survey';
 
 export interface ActivityDeps {
   /** Realtime delivery of stored messages; without it (workflow unit tests) nothing is published. */
   publish?: PublishMessage;
+  /** What integration nodes may reach; by default nothing. */
+  integrations?: Integrations;
 }
 
 export function createActivities(models: Models, deps: ActivityDeps = {}) {
@@ -19,5 +24,7 @@ export function createActivities(models: Models, deps: ActivityDeps = {}) {
     ...botActivities(models, store),
     ...assignmentActivities(models),
     ...surveyActivities(models),
+    ...flowStepActivities(models),
+    runPluginNode: pluginRunner({ models, storeMessage: store, ...(deps.integrations ?? NO_INTEGRATIONS) }),
   };
 }

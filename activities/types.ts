@@ -23,6 +23,9 @@ export interface ConversationRef {
   visitorId: string;
 }
 
+/** The customer's contact record, one per inbox and visitor until profiles merge identities. */
+export const contactIdOf = (ref: Pick<ConversationRef, 'inboxId' | 'visitorId'>) => `${ref.inboxId}:${ref.visitorId}`;
+
 /** A message as it is sent out on the customer's channel (bot, agent or system). */
 export interface OutboundMessage extends ConversationRef {
   messageId: string;

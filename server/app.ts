@@ -12,7 +12,9 @@ import { AppError, errorHandler } from './errors';
 import { openApiDocument } from './openapi';
 import type { LocalSubscribers } from './realtime/local-subscribers';
 import { realtimePushRoutes } from './realtime/push-route';
+import { catalogRoutes } from './routes/catalog';
 import { conversationRoutes } from './routes/conversations';
+import { flowRoutes } from './routes/flows';
 import { healthRoutes } from './routes/health';
 import { inboxRoutes } from './routes/inboxes';
 import { peopleRoutes } from './routes/people';
@@ -45,6 +47,8 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1/me', auth, peopleRoutes(deps));
   app.use('/api/v1/inboxes', auth, requireRole('admin'), inboxRoutes(deps));
   app.use('/api/v1/conversations', auth, conversationRoutes(deps));
+  app.use('/api/v1/flows', auth, flowRoutes(deps));
+  app.use('/api/v1', catalogRoutes(auth));
   app.use('/api', (req) => {
     throw new AppError(404, `no such endpoint: ${req.method} ${req.originalUrl}`);
   });

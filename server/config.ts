@@ -1,5 +1,7 @@
 // Typed configuration from the environment, with the defaults the launcher uses.
 import { join, resolve } from 'node:path';
+import { orderApiConfig } from '../activities/plugins/order-status/handler';
+import type { Integrations } from '../activities/plugins/types';
 import { PROJECT_ROOT } from './embedded';
 
 export interface Config {
@@ -21,6 +23,8 @@ export interface Config {
   adminToken?: string;
   dataDir: string;
   consoleDir: string;
+  /** What flows' integration nodes may reach: HTTP_ALLOW_HOSTS, ORDER_API_URL and ORDER_API_TOKEN. */
+  integrations: Integrations;
 }
 
 function port(name: string, value: string | undefined, fallback: number): number {
@@ -58,5 +62,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminToken: env.ADMIN_TOKEN || undefined,
     dataDir: resolve(env.DATA_DIR || join(PROJECT_ROOT, 'data')),
     consoleDir: join(PROJECT_ROOT, 'editor', 'dist'),
+    integrations: {
+      // An analyst may only call hosts an operator listed; private addresses are always refused.
+      http: { allowHosts: (env.HTTP_ALLOW_HOSTS ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean), allowPrivateAddresses: false },
+      orderApi: orderApiConfig(env),
+    },
   };
 }

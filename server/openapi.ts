@@ -6,16 +6,43 @@ const error = { description: 'Error', ...json('Error') };
 const errors = { 400: error, 404: error, 413: error, 415: error };
 const bearer = [{ bearer: [] }];
 const idPath = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9_.:-]+$' } });
+const body = (ref: keyof typeof schemas) => ({ requestBody: { required: true, ...json(ref) } });
+const ok = (description: string, ref?: string) => ({ 200: { description, ...(ref ? json(ref) : {}) } });
+const flowId = [idPath('id')];
+const versionPath = { name: 'n', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } };
+const onFlow = { security: bearer, parameters: flowId };
+// Reading flows needs any signed-in person; changing them the analyst or admin role (403).
+const authorErrors = { 401: error, 403: error, ...errors };
+
+const bilingual = { type: 'object', required: ['zh', 'en'], properties: { zh: { type: 'string' }, en: { type: 'string' } } };
+const responseSchemas = {
+  FlowIssue: {
+    type: 'object', required: ['code', 'pointer', 'message'],
+    properties: {
+      code: { type: 'string' },
+      nodeId: { type: 'string', description: 'The node the issue is about' },
+      edgeId: { type: 'string', description: 'The edge the issue is about' },
+      pointer: { type: 'string', description: 'JSON pointer into the flow document' },
+      message: { ...bilingual, description: 'What is wrong, in Chinese and English' },
+    },
+  },
+  FlowValidationResult: {
+    type: 'object', required: ['ok', 'issues'],
+    properties: { ok: { type: 'boolean' }, issues: { type: 'array', items: { $ref: '#/components/schemas/FlowIssue' } } },
+  },
+};
+const invalidFlow = { 422: { description: 'The flow does not validate: `{error, details: {issues}}`', ...json('Error') } };
 
 export function openApiDocument(serverUrl: string) {
   return {
     openapi: '3.1.0',
-    info: { title: 'Huiliu (汇流) API', version: '1.0.0', description: 'Omnichannel customer service: web chat, conversations, agents.' },
+    info: { title: 'Huiliu (汇流) API', version: '1.0.0', description: 'Omnichannel customer service: web chat, conversations, agents, routing flows.' },
     servers: [{ url: serverUrl }],
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN or a person\'s own token' } },
       schemas: {
         ...schemas,
+        ...responseSchemas,
         Error: {
           type: 'object', required: ['error', 'details'],
           properties: { error: { type: 'string', description: 'What is wrong, for a person' }, details: {} },
@@ -47,6 +74,81 @@ export function openApiDocument(serverUrl: string) {
         post: { summary: 'Go online or offline', security: bearer, requestBody: { required: true, ...json('AgentStatusRequest') }, responses: { 200: { description: 'OK' }, 401: error, ...errors } },
       },
       '/api/v1/inboxes': { get: { summary: 'Inboxes with their channel and flow (admin)', security: bearer, responses: { 200: { description: '`{inboxes}`' }, 401: error, 403: error } } },
+      '/api/v1/inboxes/{id}/flow': {
+        put: {
+          summary: 'Point the inbox at a published flow (admin); running conversations keep the version they pinned',
+          security: bearer, parameters: [idPath('id')], ...body('InboxFlowRequest'),
+          responses: { ...ok('The inbox with its flow and version'), ...authorErrors, 409: error, 422: error },
+        },
+      },
+      '/api/v1/flows': {
+        get: { summary: 'Flows: published version, draft revision, the inboxes that run each', security: bearer, responses: { ...ok('`{flows}`'), 401: error } },
+        post: {
+          summary: 'Create a flow (analyst or admin); its draft is the given definition or the default flow',
+          security: bearer, ...body('FlowCreateRequest'), responses: { 201: { description: 'The flow with its draft and `validation`' }, ...authorErrors },
+        },
+      },
+      '/api/v1/flows/{id}': {
+        get: { summary: 'A flow with its draft, draft revision and published version', ...onFlow, responses: { ...ok('OK'), 401: error, 404: error } },
+        delete: { summary: 'Delete a flow no inbox runs (its versions stay)', ...onFlow, responses: { 204: { description: 'Deleted' }, ...authorErrors, 409: error } },
+      },
+      '/api/v1/flows/{id}/draft': {
+        put: {
+          summary: 'Save the draft (it may be invalid); refused with 409 when someone saved since the revision you loaded',
+          ...onFlow, ...body('FlowDraftRequest'),
+          responses: { ...ok('`{id, draftRevision, draftUpdatedBy, draftUpdatedAt, validation}`'), ...authorErrors, 409: error },
+        },
+      },
+      '/api/v1/flows/{id}/validate': {
+        post: {
+          summary: "Validate the body's definition, or the saved draft", ...onFlow, ...body('FlowValidateRequest'),
+          responses: { ...ok('Valid or not, with every issue', 'FlowValidationResult'), ...authorErrors },
+        },
+      },
+      '/api/v1/flows/{id}/publish': {
+        post: {
+          summary: 'Publish the draft as the next immutable version', ...onFlow, ...body('FlowPublishRequest'),
+          responses: { 201: { description: 'The new version' }, ...authorErrors, 409: error, ...invalidFlow },
+        },
+      },
+      '/api/v1/flows/{id}/rollback': {
+        post: {
+          summary: "Publish an older version's definition again as a new version", ...onFlow, ...body('FlowRollbackRequest'),
+          responses: { 201: { description: 'The new version, with `rollbackOf`' }, ...authorErrors, 409: error, ...invalidFlow },
+        },
+      },
+      '/api/v1/flows/{id}/versions': {
+        get: { summary: 'Published versions, newest first (without definitions)', ...onFlow, responses: { ...ok('`{versions}`'), 401: error, 404: error } },
+      },
+      '/api/v1/flows/{id}/versions/{n}': {
+        get: {
+          summary: 'One published version with its definition', security: bearer, parameters: [...flowId, versionPath],
+          responses: { ...ok('OK'), 400: error, 401: error, 404: error },
+        },
+      },
+      '/api/v1/flows/{id}/diff': {
+        get: {
+          summary: 'What changed between two versions (or the draft): nodes, edges and rules',
+          security: bearer,
+          parameters: [...flowId, ...Object.entries(schemas.FlowDiffQuery.properties).map(([name, schema]) => ({ name, in: 'query', required: true, schema }))],
+          responses: { ...ok('`{from, to, diff}`'), 400: error, 401: error, 404: error, ...invalidFlow },
+        },
+      },
+      '/api/v1/flows/{id}/simulate': {
+        post: {
+          summary: 'Run the draft (or a version) on a sample message; side effects are dry runs', ...onFlow, ...body('FlowSimulateRequest'),
+          responses: { ...ok('The path taken, the facts, the rules that fired and why, the replies'), ...authorErrors, ...invalidFlow },
+        },
+      },
+      '/api/v1/schemas/flow.json': {
+        get: { summary: 'The JSON Schema of a flow document (public)', responses: { 200: { description: 'application/schema+json' } } },
+      },
+      '/api/v1/node-types': {
+        get: { summary: 'Node types with their parameters, handles and category; older versions flagged `superseded`', security: bearer, responses: { ...ok('`{nodeTypes}`'), 401: error } },
+      },
+      '/api/v1/facts': {
+        get: { summary: 'Facts rules may name (built in and provided by node types) and the operators', security: bearer, responses: { ...ok('`{facts, operators}`'), 401: error } },
+      },
       '/api/v1/conversations': {
         get: {
           summary: 'Conversations, newest activity first', security: bearer,

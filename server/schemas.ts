@@ -8,7 +8,15 @@ import { AppError } from './errors';
 export const MAX_TEXT_LENGTH = 4000;
 
 const id = (maxLength: number) => ({ type: 'string', pattern: '^[A-Za-z0-9_.:-]+$', minLength: 1, maxLength }) as const;
-const text = { type: 'string', minLength: 1, maxLength: MAX_TEXT_LENGTH, pattern: '\\S' } as const;
+const NOT_BLANK = '\\S';
+const nonBlank = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength, pattern: NOT_BLANK }) as const;
+const text = nonBlank(MAX_TEXT_LENGTH);
+// Drafts may be invalid, so a flow document is only required to be an object
+// here; its own schema and the graph checks report what is wrong with it.
+const flowDefinition = { type: 'object', description: 'A flow document (its JSON Schema: GET /api/v1/schemas/flow.json)' } as const;
+const revision = { type: 'integer', minimum: 0, description: 'The draft revision the editor loaded' } as const;
+const versionNumber = { type: 'integer', minimum: 1 } as const;
+const versionOrDraft = { type: 'string', pattern: '^(draft|[1-9][0-9]{0,8})$', description: 'A version number or `draft`' } as const;
 
 export const schemas = {
   WebchatMessageRequest: {
@@ -36,6 +44,61 @@ export const schemas = {
       limit: { type: 'string', pattern: '^[1-9][0-9]{0,2}$' },
     },
   },
+  FlowCreateRequest: {
+    type: 'object', additionalProperties: false, required: ['name'],
+    properties: {
+      name: nonBlank(200),
+      description: { type: 'string', maxLength: 2000 },
+      definition: { ...flowDefinition, description: 'The first draft; a minimal working flow (the default flow) when left out' },
+    },
+  },
+  FlowDraftRequest: {
+    type: 'object', additionalProperties: false, required: ['definition', 'revision'],
+    properties: { definition: flowDefinition, revision },
+  },
+  FlowValidateRequest: {
+    type: 'object', additionalProperties: false,
+    properties: { definition: { ...flowDefinition, description: 'Validated instead of the saved draft when given' } },
+  },
+  FlowPublishRequest: {
+    type: 'object', additionalProperties: false, required: ['message'],
+    properties: {
+      message: { ...nonBlank(500), description: 'What changed, for the version history' },
+      revision: { ...revision, description: 'When given, publish only if the draft is still at this revision' },
+    },
+  },
+  FlowRollbackRequest: {
+    type: 'object', additionalProperties: false, required: ['version'],
+    properties: { version: { ...versionNumber, description: 'The version to publish again' }, message: nonBlank(500) },
+  },
+  FlowDiffQuery: {
+    type: 'object', additionalProperties: false, required: ['from', 'to'],
+    properties: { from: versionOrDraft, to: versionOrDraft },
+  },
+  FlowSimulateRequest: {
+    type: 'object', additionalProperties: false, required: ['message', 'channel'],
+    properties: {
+      message: { type: 'object', additionalProperties: false, required: ['text'], properties: { text } },
+      channel: id(64),
+      inboxId: id(64),
+      contact: {
+        type: 'object', additionalProperties: false,
+        properties: {
+          attributes: { type: 'object' },
+          tags: { type: 'array', maxItems: 100, items: nonBlank(100) },
+          vip: { type: 'boolean' },
+          segments: { type: 'array', maxItems: 100, items: nonBlank(100) },
+        },
+      },
+      clock: { type: 'string', format: 'date-time', description: 'When the sample message arrives; now when left out' },
+      language: { type: 'string', enum: ['zh', 'en'] },
+      version: { oneOf: [versionNumber, { const: 'draft' }], description: 'A published version number, or `draft` (the default)' },
+    },
+  },
+  InboxFlowRequest: {
+    type: 'object', additionalProperties: false, required: ['flowId'],
+    properties: { flowId: id(128) },
+  },
 } as const;
 
 export const ID_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
@@ -43,11 +106,12 @@ export const ID_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
 function describe(errors: ErrorObject[] | null | undefined) {
   return (errors ?? []).map((e) => {
     const where = e.instancePath || '(body)';
+    const field = e.instancePath.slice(1);
     if (e.keyword === 'additionalProperties') return { path: where, message: `unknown field "${String(e.params.additionalProperty)}"` };
     if (e.keyword === 'required') return { path: where, message: `missing field "${String(e.params.missingProperty)}"` };
-    if (e.keyword === 'maxLength' && e.instancePath === '/text') return { path: where, message: `text is longer than ${MAX_TEXT_LENGTH} characters` };
-    if (e.keyword === 'pattern' && e.instancePath === '/text') return { path: where, message: 'text is empty' };
-    return { path: where, message: e.message ?? 'invalid' };
+    if (e.keyword === 'maxLength') return { path: where, message: `${field} is longer than ${String(e.params.limit)} characters` };
+    if (e.keyword === 'pattern' && e.params.pattern === NOT_BLANK) return { path: where, message: `${field} is empty` };
+    return { path: where, message: `${field ? `${field} ` : ''}${e.message ?? 'is invalid'}` };
   });
 }
 

@@ -1,4 +1,4 @@
-// The demo data a first `npm start` creates: an admin, two agents, the web
+// The demo data a first `npm start` creates: an admin, a business analyst, two agents, the web
 // chat inbox with the default flow, and a few FAQ entries.
 import type { Models } from '../activities/store';
 import { defaultFlow } from '../rules/default-flow';
@@ -9,7 +9,7 @@ export const DEMO_INBOX_ID = 'demo-webchat';
 export interface DemoLogin {
   id: string;
   name: string;
-  role: 'agent' | 'admin';
+  role: 'agent' | 'analyst' | 'admin';
   token: string;
 }
 
@@ -24,8 +24,14 @@ const FAQS = [
     answers: { zh: '可在“我的订单”中申请电子发票。', en: 'You can request an e-invoice under “My orders”.' } },
 ];
 
+const QUEUES = [
+  { _id: 'general', name: '综合 General', skills: [] },
+  { _id: 'escalation', name: '升级 Escalation', skills: [] },
+];
+
 const PEOPLE = [
   { _id: 'admin', name: '管理员 Admin', email: 'admin@huiliu.local', role: 'admin' as const, capacity: 0 },
+  { _id: 'analyst-zhao', name: '赵敏 Zhao Min', email: 'zhao@huiliu.local', role: 'analyst' as const, capacity: 0 },
   { _id: 'agent-lina', name: '李娜 Li Na', email: 'lina@huiliu.local', role: 'agent' as const, capacity: 5 },
   { _id: 'agent-wang', name: '王强 Wang Qiang', email: 'wang@huiliu.local', role: 'agent' as const, capacity: 5 },
 ];
@@ -33,12 +39,13 @@ const PEOPLE = [
 /** Creates the demo data unless people exist already; returns the new logins (tokens are stored hashed only). */
 export async function seedDemo(m: Models): Promise<DemoLogin[] | null> {
   if ((await m.Agent.countDocuments()) > 0) return null;
-  await m.Flow.updateOne({ _id: 'default' }, { $setOnInsert: { name: '默认流程 Default flow', publishedVersion: 1 } }, { upsert: true });
+  await m.Flow.updateOne({ _id: 'default' }, { $setOnInsert: { name: '默认流程 Default flow', publishedVersion: 1, draft: defaultFlow, draftRevision: 1 } }, { upsert: true });
   await m.FlowVersion.updateOne(
     { _id: 'default@1' },
     { $setOnInsert: { flowId: 'default', version: 1, definition: defaultFlow, publishedBy: 'seed', message: 'Initial flow' } },
     { upsert: true },
   );
+  for (const q of QUEUES) await m.Queue.updateOne({ _id: q._id }, { $setOnInsert: q }, { upsert: true });
   await m.Inbox.updateOne({ _id: DEMO_INBOX_ID }, { $setOnInsert: { name: '官网在线客服 Website chat', channel: 'webchat', flowId: 'default' } }, { upsert: true });
   for (const faq of FAQS) await m.Faq.updateOne({ _id: faq._id }, { $setOnInsert: { ...faq, faqSet: 'default' } }, { upsert: true });
   const logins: DemoLogin[] = [];

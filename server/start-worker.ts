@@ -20,7 +20,7 @@ export async function runWorker(config: Config, workflowBundle?: WorkflowBundleO
   const connection = await connectWorker(config);
   const worker = await createWorker({
     connection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, models: store.models,
-    deps: { publish: publisher.publish }, workflowBundle,
+    deps: { publish: publisher.publish, integrations: config.integrations }, workflowBundle,
   });
   const running = worker.run();
   return {

@@ -1,5 +1,6 @@
 // What the API shows of stored documents.
-import type { ConversationDoc, MessageDoc } from '../activities/store/models';
+import type { ConversationDoc, FlowStepDoc, MessageDoc } from '../activities/store/models';
+import type { RulesOutcome } from '../rules/evaluate';
 
 type WithId<T> = T & { _id: string };
 
@@ -42,5 +43,17 @@ export function conversationView(c: WithId<ConversationDoc>) {
     createdAt: c.createdAt.toISOString(),
     updatedAt: c.updatedAt.toISOString(),
     closedAt: c.closedAt?.toISOString() ?? null,
+  };
+}
+
+export function flowStepView(s: FlowStepDoc) {
+  return {
+    id: s._id,
+    nodeId: s.nodeId,
+    nodeType: s.nodeType,
+    handle: s.handle ?? null,
+    ...(s.rules ? { rules: s.rules as RulesOutcome } : {}),
+    ...(s.note?.zh || s.note?.en ? { note: { zh: s.note.zh ?? '', en: s.note.en ?? '' } } : {}),
+    at: s.at.toISOString(),
   };
 }

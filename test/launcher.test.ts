@@ -46,8 +46,8 @@ it('starts everything, stops on Ctrl-C, and keeps the conversations across resta
   expect(printed).toContain(`Console 控制台          http://localhost:${port}/`);
   expect(printed).toMatch(/Temporal\s+127\.0\.0\.1:\d+\s+UI: http:\/\/127\.0\.0\.1:\d+/);
   const tokens = [...printed.matchAll(/\b(hl_[\w-]{32})\b/g)].map((m) => m[1]);
-  expect(tokens).toHaveLength(3); // admin and two agents
-  const agent = { authorization: `Bearer ${tokens[1]}` };
+  expect(tokens).toHaveLength(4); // admin, analyst and two agents, in that order
+  const agent = { authorization: `Bearer ${tokens[2]}` };
 
   const posted = await fetch(`${base}/api/v1/webchat/demo-webchat/messages`, {
     method: 'POST', headers: { 'content-type': 'application/json' },
@@ -63,7 +63,7 @@ it('starts everything, stops on Ctrl-C, and keeps the conversations across resta
   await expect(fetch(`${base}/healthz`)).rejects.toThrow();
 
   const second = await start(port);
-  expect(second.output()).toContain(tokens[1]); // the demo logins are printed again
+  expect(second.output()).toContain(tokens[2]); // the demo logins are printed again
   const res = await fetch(`${base}/api/v1/conversations/${conversationId}/accept`, { method: 'POST', headers: agent });
   expect(res.status).toBe(200); // the workflow survived the restart and takes the agent
   expect(await res.json()).toMatchObject({ status: 'assigned', messages: [{ text: '人工' }, { author: 'system' }] });

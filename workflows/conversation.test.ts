@@ -1,78 +1,31 @@
 // Scenario tests of the conversation workflow on Temporal's time-skipping test
 // server, with the real activities against FerretDB. Each scenario's history
 // is replayed at once (and saved for the replay suite with RECORD_HISTORIES=1).
-// Each scenario gets its own test server and database: conversations left
-// open by one scenario cannot take another's agents, and no scenario has to
-// terminate a workflow mid-task (which can leave the test server's
-// time-skipping lock held, so later sleeps hang).
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Models, Store } from '../activities/store';
-import { createActivities } from '../activities';
-import { ConversationGateway } from '../server/conversation-gateway';
-import { locateBinary } from '../server/embedded';
-import { DEMO_INBOX_ID, seedDemo } from '../server/seed';
-import { openTestStore, waitFor, workflowBundle } from '../test/support/env';
-import { conversationWorkflowId, snapshotQuery } from './messages';
+import { describe, expect, it } from 'vitest';
+import { DEMO_INBOX_ID } from '../server/seed';
+import { waitFor } from '../test/support/env';
+import { checkReplay as checkReplayOf, workflowTestEnv } from '../test/support/workflow-env';
+import { conversationWorkflowId } from './messages';
 
 const TASK_QUEUE = 'wf-tests';
-let env: TestWorkflowEnvironment;
-let store: Store;
-let m: Models;
-let worker: Worker;
-let running: Promise<void>;
-let gateway: ConversationGateway;
-
-beforeEach(async () => {
-  env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: locateBinary('temporal-test-server') } },
-  });
-  store = await openTestStore();
-  m = store.models;
-  await seedDemo(store.models);
-  worker = await Worker.create({
-    connection: env.nativeConnection, taskQueue: TASK_QUEUE, workflowBundle: workflowBundle(), activities: createActivities(store.models),
-  });
-  running = worker.run();
-  gateway = new ConversationGateway(env.client, TASK_QUEUE);
-});
-
-afterEach(async () => {
-  worker?.shutdown();
-  await running;
-  await store?.close();
-  await env?.teardown();
-});
+const t = workflowTestEnv(TASK_QUEUE);
 
 async function say(visitorId: string, text: string, providerMessageId: string = randomUUID()) {
-  return gateway.deliver({ inboxId: DEMO_INBOX_ID, channel: 'webchat', visitorId }, { providerMessageId, clientMessageId: providerMessageId, text, receivedAt: Date.now() });
+  return t.gateway.deliver({ inboxId: DEMO_INBOX_ID, channel: 'webchat', visitorId }, { providerMessageId, clientMessageId: providerMessageId, text, receivedAt: Date.now() });
 }
 
 const transcript = async (conversationId: string) =>
-  (await m.Message.find({ conversationId }).sort({ storedAt: 1, _id: 1 }).lean()).map((x) => `${x.author}: ${x.text}`);
+  (await t.m.Message.find({ conversationId }).sort({ storedAt: 1, _id: 1 }).lean()).map((x) => `${x.author}: ${x.text}`);
 
-const conversation = (id: string) => m.Conversation.findById(id).lean();
+const conversation = (id: string) => t.m.Conversation.findById(id).lean();
 
 async function setAgent(agentId: string, status: 'online', capacity = 5) {
-  await m.Agent.updateOne({ _id: agentId }, { $set: { status, capacity } });
+  await t.m.Agent.updateOne({ _id: agentId }, { $set: { status, capacity } });
 }
-const seatsOf = async (agentId: string) => (await m.Seat.find({ agentId }).lean()).map((s) => s.conversationId);
+const seatsOf = async (agentId: string) => (await t.m.Seat.find({ agentId }).lean()).map((s) => s.conversationId);
 
-/** Replays the scenario's history now, and saves it for the replay suite when asked to. */
-async function checkReplay(scenario: string, visitorId: string) {
-  const handle = env.client.workflow.getHandle(conversationWorkflowId(DEMO_INBOX_ID, visitorId));
-  await handle.query(snapshotQuery); // answered once the task in progress is complete, so the history ends on a whole step
-  const history = await handle.fetchHistory();
-  await Worker.runReplayHistory({ workflowBundle: workflowBundle() }, history, handle.workflowId);
-  if (process.env.RECORD_HISTORIES) {
-    writeFileSync(join(import.meta.dirname, '__histories__', `${scenario}.json`), historyToJSON(history));
-  }
-}
+const checkReplay = (scenario: string, visitorId: string) => checkReplayOf(t, conversationWorkflowId(DEMO_INBOX_ID, visitorId), scenario);
 
 describe('conversation workflow', () => {
   it('bot answers from the FAQ, then the idle conversation closes', async () => {
@@ -82,7 +35,7 @@ describe('conversation workflow', () => {
     expect(await transcript(conversationId)).toEqual(['visitor: 你们的营业时间是几点？', 'bot: 我们的在线客服时间是每天 9:00–21:00。']);
     expect((await conversation(conversationId))?.status).toBe('bot');
 
-    const result = await env.client.workflow.getHandle(conversationWorkflowId(DEMO_INBOX_ID, visitor)).result(); // skips the idle timer
+    const result = await t.env.client.workflow.getHandle(conversationWorkflowId(DEMO_INBOX_ID, visitor)).result(); // skips the idle timer
     expect(result.status).toBe('closed');
     expect(await conversation(conversationId)).toMatchObject({ status: 'closed', botAnswered: true, flowId: 'default', flowVersion: 1 });
     await checkReplay('bot-answers-and-ends', visitor);
@@ -107,12 +60,12 @@ describe('conversation workflow', () => {
     expect(await seatsOf('agent-lina')).toEqual([conversationId]);
 
     const workflowId = conversationWorkflowId(DEMO_INBOX_ID, visitor);
-    const accepted = await gateway.accept(workflowId, { conversationId, agentId: 'agent-lina' });
+    const accepted = await t.gateway.accept(workflowId, { conversationId, agentId: 'agent-lina' });
     expect(accepted).toMatchObject({ status: 'assigned', agentId: 'agent-lina', accepted: true });
-    await gateway.reply(workflowId, { conversationId, agentId: 'agent-lina', text: 'Hello, how can I help?' });
+    await t.gateway.reply(workflowId, { conversationId, agentId: 'agent-lina', text: 'Hello, how can I help?' });
     expect((await transcript(conversationId)).slice(-2)).toEqual(['system: Connecting you to an agent, please wait.', 'agent: Hello, how can I help?']);
     // The other agent may not act on it.
-    await expect(gateway.reply(workflowId, { conversationId, agentId: 'agent-wang', text: 'hi' })).rejects.toThrow(/another agent/);
+    await expect(t.gateway.reply(workflowId, { conversationId, agentId: 'agent-wang', text: 'hi' })).rejects.toThrow(/another agent/);
     await checkReplay('assignment', visitor);
   });
 
@@ -120,7 +73,7 @@ describe('conversation workflow', () => {
     const visitor = randomUUID();
     const { conversationId } = await say(visitor, '人工');
     await waitFor('queued', async () => (await conversation(conversationId))?.status === 'queued');
-    await env.sleep('61 seconds');
+    await t.env.sleep('61 seconds');
     const escalated = await waitFor('escalated', async () => { const c = await conversation(conversationId); return c?.escalated && c; });
     expect(escalated).toMatchObject({ status: 'queued', queue: 'escalation', priority: 10 });
     await waitFor('escalation notice', async () => (await transcript(conversationId)).includes('system: 抱歉让您久等了，已为您优先转接资深客服。'));
@@ -132,9 +85,9 @@ describe('conversation workflow', () => {
     const { conversationId } = await say(visitor, '人工');
     await waitFor('queued', async () => ['queued', 'assigned'].includes((await conversation(conversationId))?.status ?? ''));
     const workflowId = conversationWorkflowId(DEMO_INBOX_ID, visitor);
-    await gateway.accept(workflowId, { conversationId, agentId });
-    await gateway.reply(workflowId, { conversationId, agentId, text: '您好，请问有什么可以帮您？' });
-    await gateway.close(workflowId, { conversationId, agentId });
+    await t.gateway.accept(workflowId, { conversationId, agentId });
+    await t.gateway.reply(workflowId, { conversationId, agentId, text: '您好，请问有什么可以帮您？' });
+    await t.gateway.close(workflowId, { conversationId, agentId });
     await waitFor('survey asked', async () => (await transcript(conversationId)).at(-1)?.startsWith('system: 请为本次服务打分'));
     return { visitor, conversationId, workflowId };
   }
@@ -146,8 +99,8 @@ describe('conversation workflow', () => {
     await say(visitor, '很好');
     await waitFor('retry prompt', async () => (await transcript(conversationId)).at(-1) === 'system: 请回复 1 到 5 之间的数字。');
     await say(visitor, '5');
-    await env.client.workflow.getHandle(workflowId).result();
-    expect(await m.Survey.findById(conversationId).lean()).toMatchObject({ agentId: 'agent-wang', rating: 5, status: 'answered' });
+    await t.env.client.workflow.getHandle(workflowId).result();
+    expect(await t.m.Survey.findById(conversationId).lean()).toMatchObject({ agentId: 'agent-wang', rating: 5, status: 'answered' });
     expect(await conversation(conversationId)).toMatchObject({ status: 'closed', rating: 5 });
     expect((await transcript(conversationId)).at(-1)).toBe('system: 感谢您的评价，再见！');
     await checkReplay('survey-answered', visitor);
@@ -155,9 +108,9 @@ describe('conversation workflow', () => {
 
   it('closes without a rating when the survey times out', async () => {
     const { visitor, conversationId, workflowId } = await servedConversation('agent-lina');
-    await env.client.workflow.getHandle(workflowId).result(); // skips the survey timer
-    expect(await m.Survey.findById(conversationId).lean()).toMatchObject({ agentId: 'agent-lina', status: 'timeout' });
-    expect((await m.Survey.findById(conversationId).lean())?.rating).toBeUndefined();
+    await t.env.client.workflow.getHandle(workflowId).result(); // skips the survey timer
+    expect(await t.m.Survey.findById(conversationId).lean()).toMatchObject({ agentId: 'agent-lina', status: 'timeout' });
+    expect((await t.m.Survey.findById(conversationId).lean())?.rating).toBeUndefined();
     expect(await conversation(conversationId)).toMatchObject({ status: 'closed', surveyStatus: 'timeout' });
     await checkReplay('survey-timeout', visitor);
   });
@@ -176,7 +129,7 @@ describe('conversation workflow', () => {
     ]);
     // The idle timer started after the first answer also serves the second: a
     // message does not cancel and restart it (server work on every message).
-    const events = (await env.client.workflow.getHandle(conversationWorkflowId(DEMO_INBOX_ID, visitor)).fetchHistory()).events ?? [];
+    const events = (await t.env.client.workflow.getHandle(conversationWorkflowId(DEMO_INBOX_ID, visitor)).fetchHistory()).events ?? [];
     expect(events.filter((e) => e.timerCanceledEventAttributes)).toHaveLength(0);
     expect(events.filter((e) => e.timerStartedEventAttributes)).toHaveLength(1);
     await checkReplay('duplicate-dropped', visitor);
@@ -186,30 +139,30 @@ describe('conversation workflow', () => {
     const visitor = randomUUID();
     const workflowId = conversationWorkflowId(DEMO_INBOX_ID, visitor);
     // A low threshold makes the long conversation short enough for a test.
-    const handle = await env.client.workflow.signalWithStart('conversationWorkflow', {
+    const handle = await t.env.client.workflow.signalWithStart('conversationWorkflow', {
       workflowId, taskQueue: TASK_QUEUE, memo: { conversationId: `can-${visitor}` },
       args: [{ inboxId: DEMO_INBOX_ID, channel: 'webchat', visitorId: visitor, maxHistoryEvents: 60 }],
       signal: 'inboundMessage', signalArgs: [{ providerMessageId: 'm0', text: '人工', receivedAt: Date.now() }],
     });
     const conversationId = `can-${visitor}`;
     await waitFor('queued', async () => (await conversation(conversationId))?.status === 'queued');
-    await gateway.accept(workflowId, { conversationId, agentId: 'agent-lina' });
+    await t.gateway.accept(workflowId, { conversationId, agentId: 'agent-lina' });
     for (let i = 1; i <= 12; i++) {
       await say(visitor, `question ${i}`, `m${i}`);
-      await gateway.reply(workflowId, { conversationId, agentId: 'agent-lina', text: `answer ${i}` });
+      await t.gateway.reply(workflowId, { conversationId, agentId: 'agent-lina', text: `answer ${i}` });
     }
     const described = await handle.describe();
     expect(described.runId).not.toBe(handle.signaledRunId); // it continued as new
     await say(visitor, 'question 1', 'm1'); // a repeat from before the continue-as-new is still dropped
-    await gateway.close(workflowId, { conversationId, agentId: 'agent-lina' });
+    await t.gateway.close(workflowId, { conversationId, agentId: 'agent-lina' });
     await say(visitor, '4');
-    await env.client.workflow.getHandle(workflowId).result();
+    await t.env.client.workflow.getHandle(workflowId).result();
     const lines = await transcript(conversationId);
     for (let i = 1; i <= 12; i++) {
       expect(lines.filter((l) => l === `visitor: question ${i}`)).toHaveLength(1);
       expect(lines.filter((l) => l === `agent: answer ${i}`)).toHaveLength(1);
     }
-    expect(await m.Survey.findById(conversationId).lean()).toMatchObject({ agentId: 'agent-lina', rating: 4 });
-    expect(await m.Seat.find({ conversationId }).lean()).toEqual([]); // the agent's seat was given back
+    expect(await t.m.Survey.findById(conversationId).lean()).toMatchObject({ agentId: 'agent-lina', rating: 4 });
+    expect(await t.m.Seat.find({ conversationId }).lean()).toEqual([]); // the agent's seat was given back
   });
 });

@@ -16,8 +16,8 @@ import {
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import type { BotResult, ConversationRef, ConversationStatus, InboundMessage, Language } from '../activities/types';
-import { compileRules, type RulesEvaluator } from '../rules/evaluate';
-import { findNode, nextNodeId, startNodeId, type FlowNode, type PinnedFlow, type RulesNodeParameters } from '../rules/flow';
+import { findNode, nextNodeId, startNodeId, type FlowNode, type PinnedFlow } from '../rules/flow';
+import { createInterpreter, emptyContact, sentimentOf, type FlowFacts, type InterpreterEnv, type StepRecord } from '../rules/interpreter';
 import {
   acceptUpdate,
   agentReplyUpdate,
@@ -46,6 +46,8 @@ interface QueueState {
   name: string;
   slaDeadline: number;
   slaChecked: boolean;
+  /** When the conversation entered this queue step (epoch ms); absent in runs from before flow steps. */
+  since?: number;
 }
 
 export interface ConversationState {
@@ -60,10 +62,15 @@ export interface ConversationState {
   /** Outbound messages sent so far; gives each a stable id across retries and replays. */
   sent: number;
   language: Language;
-  message?: { text: string; type: string; language: Language };
+  /** What rules see; `message` and `bot` at the top level are where runs from before flow facts kept them. */
+  facts?: FlowFacts;
+  message?: FlowFacts['message'];
   bot?: Pick<BotResult, 'answered' | 'confidence'>;
   /** What the conversation record says about the bot answering (written only on change). */
   botAnsweredRecorded?: boolean;
+  /** Flow steps not yet written to the timeline, and how many were written. */
+  steps?: StepRecord[];
+  stepsRecorded?: number;
   queue?: QueueState;
   /** Deadline (epoch ms) of the wait or survey node being run. */
   deadline?: number;
@@ -77,6 +84,9 @@ export interface ConversationState {
 // step and leave timers to fire (see timerBy). Histories of both kinds are
 // replayed in the test suite. Deprecate once no run from before it is open.
 const CHEAPER_MESSAGE_PATH = 'cheaper-message-path';
+// Runs from before this patch do not write their flow steps (rules decisions,
+// plugin notes) to the conversation timeline; newer ones do before each wait.
+const FLOW_STEPS_RECORDED = 'flow-steps-recorded';
 
 const SEEN_LIMIT = 1000;
 const DEFAULT_MAX_HISTORY_EVENTS = 10_000;
@@ -98,6 +108,14 @@ const AGENT_ACTION_OPTIONS: LocalActivityOptions = {
   retry: { ...ACTIVITY_OPTIONS.retry, maximumAttempts: 3 },
 };
 
+// A plugin node with an `error` way out (calls to other systems) gives up after
+// a few tries and leaves through it, rather than holding the conversation
+// while the other system is down.
+const PLUGIN_WITH_ERROR_WAY_OPTIONS: LocalActivityOptions = {
+  startToCloseTimeout: '15 seconds',
+  retry: { ...ACTIVITY_OPTIONS.retry, maximumAttempts: 4 },
+};
+
 export function newConversationState(conversationId: string, pending: InboundMessage[] = [], seen: string[] = []): ConversationState {
   return { conversationId, status: 'bot', pending, seen, sent: 0, language: 'zh', accepted: false, agentDone: false };
 }
@@ -107,7 +125,9 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
   const state = input.state ?? newConversationState(typeof memoId === 'string' ? memoId : uuid4());
   const ref: ConversationRef = { conversationId: state.conversationId, inboxId: input.inboxId, channel: input.channel, visitorId: input.visitorId };
   const seen = new Set(state.seen);
-  const rulesEngines = new Map<string, RulesEvaluator>(); // by node id, built on first use
+  // Runs from before flow facts kept the message and bot result at the top level.
+  const facts: FlowFacts = (state.facts ??= { message: state.message, bot: state.bot });
+  state.steps ??= [];
   let changes = 0; // bumped by every handler, so waits can wake on any change
 
   // Steps run one at a time, in the order asked, also when an agent's action
@@ -199,8 +219,18 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
     const inbound = state.pending.shift()!;
     const message = await act(nodeId).normalizeMessage({ ...ref, inbound, language: state.language });
     state.language = message.language;
-    state.message = { text: message.text, type: message.type, language: message.language };
+    facts.message = { text: message.text, type: message.type, language: message.language, sentiment: sentimentOf(message.text) };
     return message;
+  }
+
+  /** Writes the flow steps taken since the last wait to the conversation's timeline. */
+  async function recordSteps() {
+    const steps = state.steps!;
+    if (steps.length === 0 || !patched(FLOW_STEPS_RECORDED)) return;
+    const first = (state.stepsRecorded ?? 0) + 1;
+    await act(steps[0].nodeId).recordFlowSteps({ ...ref, first, steps });
+    state.stepsRecorded = first - 1 + steps.length;
+    state.steps = [];
   }
 
   async function continueAsNewIfDue(): Promise<void> {
@@ -227,6 +257,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
 
   /** Waits until something changes or the deadline (epoch ms) passes (or a little before); then continues-as-new if due. */
   async function waitForChange(deadline?: number): Promise<void> {
+    await recordSteps();
     const seenChanges = changes;
     const wake = () => changes !== seenChanges || state.pending.length > 0;
     if (deadline === undefined) await condition(wake);
@@ -237,30 +268,31 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
     await continueAsNewIfDue();
   }
 
-  async function runQueue(node: FlowNode<QueueParameters>): Promise<string> {
-    const p = { ...QUEUE_DEFAULTS, ...node.parameters };
-    if (state.queue?.nodeId !== node.id) {
-      state.queue = { nodeId: node.id, name: p.queue, slaDeadline: Date.now() + p.slaSeconds * 1000, slaChecked: false };
-      state.status = 'queued';
-      await act(node.id).enqueue({ ...ref, queue: p.queue, priority: p.priority });
-      await say(node.id, 'queued');
-    }
-    const queue = state.queue;
+  /** Enters a queue step: the conversation waits in `name` from now. */
+  function enterQueue(nodeId: string, name: string, slaSeconds: number) {
+    const now = Date.now();
+    state.queue = { nodeId, name, slaDeadline: slaSeconds > 0 ? now + slaSeconds * 1000 : Infinity, slaChecked: slaSeconds <= 0, since: now };
+  }
+
+  /**
+   * Waits in the queue for an agent, offering the conversation as agents
+   * free up, until the agent closes it ('closed'). When the SLA passes with
+   * nobody having accepted, `onSla` decides: a handle to leave through, or
+   * undefined to keep waiting.
+   */
+  async function waitForAgent(nodeId: string, p: AgentWait): Promise<string> {
+    const queue = state.queue!;
     while (!state.agentDone) {
       // The customer may keep writing while waiting and while talking to the agent.
-      while (state.pending.length > 0) await normalizeNext(node.id);
+      while (state.pending.length > 0) await normalizeNext(nodeId);
       if (!state.agentId) {
-        const { agentId } = await act(node.id).tryAssign({ ...ref, queue: queue.name });
+        const { agentId } = await act(nodeId).tryAssign({ ...ref, queue: queue.name, requiredSkills: p.requiredSkills, preferredAgentId: p.preferredAgentId });
         if (agentId && !state.agentId) Object.assign(state, { agentId, status: 'assigned' });
       }
       if (!state.accepted && !queue.slaChecked && Date.now() >= queue.slaDeadline) {
         queue.slaChecked = true;
-        const { escalated } = await act(node.id).escalate({ ...ref, queue: p.escalationQueue, priority: p.escalationPriority });
-        if (escalated) {
-          Object.assign(state, { agentId: undefined, status: 'queued' });
-          queue.name = p.escalationQueue;
-          await say(node.id, 'escalated');
-        }
+        const handle = await p.onSla(queue);
+        if (handle) return handle;
         continue;
       }
       if (state.agentDone) break;
@@ -272,6 +304,29 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
     }
     state.queue = undefined;
     return 'closed';
+  }
+
+  /** Queue version 1: escalation built in, once. */
+  async function runQueue(node: FlowNode<QueueParameters>): Promise<string> {
+    const p = { ...QUEUE_DEFAULTS, ...node.parameters };
+    if (state.queue?.nodeId !== node.id) {
+      enterQueue(node.id, p.queue, p.slaSeconds);
+      state.status = 'queued';
+      await act(node.id).enqueue({ ...ref, queue: p.queue, priority: p.priority });
+      await say(node.id, 'queued');
+    }
+    return waitForAgent(node.id, {
+      assignRetrySeconds: p.assignRetrySeconds,
+      async onSla(queue) {
+        const { escalated } = await act(node.id).escalate({ ...ref, queue: p.escalationQueue, priority: p.escalationPriority });
+        if (escalated) {
+          Object.assign(state, { agentId: undefined, status: 'queued' });
+          queue.name = p.escalationQueue;
+          await say(node.id, 'escalated');
+        }
+        return undefined;
+      },
+    });
   }
 
   async function runSurvey(node: FlowNode<{ timeoutSeconds?: number }>): Promise<string> {
@@ -308,66 +363,110 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
     return state.pending.length > 0 ? 'message' : 'timeout';
   }
 
-  async function runNode(node: FlowNode): Promise<string | undefined> {
-    switch (node.type) {
-      case 'start':
-        await condition(() => state.pending.length > 0);
-        return 'next';
-      case 'normalize':
-        await condition(() => state.pending.length > 0);
-        await normalizeNext(node.id);
-        return 'next';
-      case 'bot': {
-        const { faqSet = 'default', minConfidence = 0.5 } = node.parameters as { faqSet?: string; minConfidence?: number };
-        if (!patched(CHEAPER_MESSAGE_PATH)) {
-          const result = await act(node.id).botAnswer({ ...ref, faqSet, minConfidence, text: state.message?.text ?? '', language: state.language });
-          state.bot = { answered: result.answered, confidence: result.confidence };
-          if (result.answered && result.answer) await send(node.id, result.answer, { author: 'bot' });
-          return 'next';
+  /** Queue v2, escalate and transfer: wait for an agent in a queue; leave through `sla` when nobody accepts in time and it is connected. */
+  async function runRouting(node: FlowNode<RoutingParameters>): Promise<string> {
+    const p = { queue: 'general', priority: 0, slaSeconds: 60, assignRetrySeconds: 5, requiredSkills: [], notify: true, ...node.parameters };
+    if (state.queue?.nodeId !== node.id) {
+      enterQueue(node.id, p.queue, p.slaSeconds);
+      if (node.type === 'escalate') {
+        const { escalated } = await act(node.id).escalate({ ...ref, queue: p.queue, priority: p.priority });
+        if (escalated) {
+          Object.assign(state, { agentId: undefined, status: 'queued' });
+          if (p.notify) await say(node.id, 'escalated');
         }
-        const result = await act(node.id).botReply({
-          ...ref, faqSet, minConfidence, text: state.message?.text ?? '', language: state.language,
-          replyId: nextMessageId(), at: Date.now(), recordedAnswered: state.botAnsweredRecorded,
-        });
-        if (result.answered) state.sent++; // the reply took the id
-        state.bot = { answered: result.answered, confidence: result.confidence };
-        state.botAnsweredRecorded = result.answered;
-        return 'next';
+      } else if (node.type === 'transfer') {
+        await act(node.id).transferConversation({ ...ref, queue: p.queue, priority: p.priority });
+        Object.assign(state, { agentId: undefined, accepted: false, status: 'queued' });
+        await say(node.id, 'transferred');
+      } else {
+        state.status = 'queued';
+        await act(node.id).enqueue({ ...ref, queue: p.queue, priority: p.priority });
+        await say(node.id, 'queued');
       }
-      case 'rules': {
-        let evaluate = rulesEngines.get(node.id);
-        if (!evaluate) rulesEngines.set(node.id, (evaluate = compileRules(node.parameters as unknown as RulesNodeParameters)));
-        const facts = {
-          message: state.message ?? { text: '', type: 'text', language: state.language },
-          bot: state.bot ?? { answered: false, confidence: 0 },
-          conversation: { channel: ref.channel, inboxId: ref.inboxId, status: state.status },
-        };
-        return (await evaluate(facts)).handle;
-      }
-      case 'wait':
-        return runWait(node as FlowNode<{ timeoutSeconds?: number }>);
-      case 'queue':
-        return runQueue(node as FlowNode<QueueParameters>);
-      case 'survey':
-        return runSurvey(node as FlowNode<{ timeoutSeconds?: number }>);
-      case 'close':
-        return undefined;
-      default:
-        throw ApplicationFailure.nonRetryable(`unknown node type "${node.type}" at node "${node.id}"`, 'InvalidFlow');
     }
+    const slaConnected = nextNodeId(flow, node.id, 'sla') !== undefined;
+    return waitForAgent(node.id, {
+      assignRetrySeconds: p.assignRetrySeconds, requiredSkills: p.requiredSkills, preferredAgentId: p.agentId,
+      onSla: async () => (slaConnected ? 'sla' : undefined),
+    });
   }
 
+  const env: InterpreterEnv = {
+    now: () => Date.now(),
+    conversation: () => ({
+      channel: ref.channel, inboxId: ref.inboxId, status: state.status, queue: state.queue?.name,
+      waitSeconds: state.queue?.since === undefined ? 0 : Math.max(0, Math.round((Date.now() - state.queue.since) / 1000)),
+    }),
+    awaitMessage: () => condition(() => state.pending.length > 0),
+    async normalize(nodeId) {
+      await normalizeNext(nodeId);
+      return facts.message!;
+    },
+    async bot(nodeId, { faqSet, minConfidence }) {
+      const text = facts.message?.text ?? '';
+      if (!patched(CHEAPER_MESSAGE_PATH)) {
+        const result = await act(nodeId).botAnswer({ ...ref, faqSet, minConfidence, text, language: state.language });
+        if (result.answered && result.answer) await send(nodeId, result.answer, { author: 'bot' });
+        return result;
+      }
+      const result = await act(nodeId).botReply({
+        ...ref, faqSet, minConfidence, text, language: state.language,
+        replyId: nextMessageId(), at: Date.now(), recordedAnswered: state.botAnsweredRecorded,
+      });
+      if (result.answered) state.sent++; // the reply took the id
+      state.botAnsweredRecorded = result.answered;
+      return result;
+    },
+    queueFacts: (nodeId, queue) => act(nodeId).queueFacts({ queue }),
+    async runPlugin(node, known) {
+      const errorWay = nextNodeId(flow, node.id, 'error') !== undefined;
+      try {
+        const result = await act(node.id, errorWay ? PLUGIN_WITH_ERROR_WAY_OPTIONS : ACTIVITY_OPTIONS).runPluginNode({
+          ...ref, nodeId: node.id, type: node.type, typeVersion: node.typeVersion, parameters: node.parameters,
+          facts: known, language: state.language, now: Date.now(), messageId: nextMessageId(), dryRun: false,
+        });
+        if (result.sent) state.sent++; // the message took the id
+        return result;
+      } catch (err) {
+        if (!errorWay) throw err;
+        const why = (err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message;
+        return { handle: 'error', note: { zh: `多次尝试仍失败：${why}`, en: `Failed after retries: ${why}` } };
+      }
+    },
+    waitNode(node) {
+      switch (node.type) {
+        case 'wait':
+          return runWait(node as FlowNode<{ timeoutSeconds?: number }>);
+        case 'survey':
+          return runSurvey(node as FlowNode<{ timeoutSeconds?: number }>);
+        case 'queue':
+          if (node.typeVersion === 1) return runQueue(node as FlowNode<QueueParameters>);
+          return runRouting(node as FlowNode<RoutingParameters>);
+        default:
+          return runRouting(node as FlowNode<RoutingParameters>);
+      }
+    },
+    record(step) {
+      // The timeline shows decisions and what plugins did; the rest is visible in the messages.
+      if (step.rules || step.note) state.steps!.push(step);
+    },
+  };
+  const interpreter = createInterpreter(facts, env);
+
   if (!state.flow) {
-    state.flow = await act('start').startConversation(ref);
+    const { contact, ...flow } = await act('start').startConversation(ref);
+    state.flow = flow;
+    facts.contact = contact ?? emptyContact(`${ref.inboxId}:${ref.visitorId}`);
     state.nodeId = startNodeId(state.flow.definition);
   }
   const flow = state.flow.definition;
   while (state.nodeId) {
     const node = findNode(flow, state.nodeId);
-    const handle = await runNode(node);
+    const handle = await interpreter.runNode(node);
     state.nodeId = handle === undefined ? undefined : nextNodeId(flow, node.id, handle);
     await continueAsNewIfDue();
   }
+  await recordSteps();
   await act('close').closeConversation(ref);
   state.status = 'closed';
   await condition(allHandlersFinished);
@@ -390,6 +489,25 @@ interface QueueParameters {
   escalationPriority?: number;
   assignRetrySeconds?: number;
 }
+interface AgentWait {
+  assignRetrySeconds: number;
+  requiredSkills?: string[];
+  preferredAgentId?: string;
+  onSla: (queue: QueueState) => Promise<string | undefined>;
+}
+
+interface RoutingParameters {
+  queue?: string;
+  priority?: number;
+  slaSeconds?: number;
+  assignRetrySeconds?: number;
+  requiredSkills?: string[];
+  /** transfer: offered to this agent first. */
+  agentId?: string;
+  /** escalate: tell the customer. */
+  notify?: boolean;
+}
+
 const QUEUE_DEFAULTS = { queue: 'general', priority: 0, slaSeconds: 60, escalationQueue: 'escalation', escalationPriority: 10, assignRetrySeconds: 5 };
 
 function refuse(message: string): never {

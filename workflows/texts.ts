@@ -7,6 +7,7 @@ export const systemTexts = {
     zh: '抱歉让您久等了，已为您优先转接资深客服。',
     en: 'Sorry for the wait. You have been moved up to our senior team.',
   },
+  transferred: { zh: '正在为您转接到相关专员，请稍候。', en: 'Transferring you to the right team, please wait.' },
   survey: {
     zh: '请为本次服务打分：回复 1–5（5 为非常满意）。',
     en: 'Please rate this conversation: reply 1–5 (5 = very satisfied).',

@@ -16,9 +16,31 @@ const inboxSchema = new Schema({
 const flowSchema = new Schema({
   _id: { type: String, required: true },
   name: { type: String, required: true },
+  description: String,
   publishedVersion: { type: Number, default: 0 },
+  /** The editable draft (a flow definition); publishing copies it into an immutable version. */
+  draft: Schema.Types.Mixed,
+  /** Bumped on every draft save; a save naming an older revision is refused (two editors). */
+  draftRevision: { type: Number, default: 0 },
+  draftUpdatedBy: String,
+  draftUpdatedAt: Date,
+  createdAt: { type: Date, default: () => new Date() },
   updatedAt: { type: Date, default: () => new Date() },
-}, opts);
+}, { ...opts, minimize: false });
+
+/**
+ * Saved draft revisions, id `<flowId>#<revision>`: inserting one claims the
+ * revision atomically (the unique _id), so two editors saving from the same
+ * revision cannot both win; the flow document then copies the newest.
+ */
+const flowDraftRevisionSchema = new Schema({
+  _id: { type: String, required: true },
+  flowId: { type: String, required: true },
+  revision: { type: Number, required: true },
+  definition: { type: Schema.Types.Mixed, required: true },
+  savedBy: { type: String, required: true },
+  savedAt: { type: Date, required: true },
+}, { ...opts, minimize: false });
 
 /** Immutable published versions, id `<flowId>@<version>`. */
 const flowVersionSchema = new Schema({
@@ -28,8 +50,10 @@ const flowVersionSchema = new Schema({
   definition: { type: Schema.Types.Mixed, required: true },
   publishedBy: String,
   message: String,
+  /** Set when this version republished an older one (rollback). */
+  rollbackOf: Number,
   publishedAt: { type: Date, default: () => new Date() },
-}, opts);
+}, { ...opts, minimize: false }); // a node's empty `parameters: {}` is part of the document
 flowVersionSchema.index({ flowId: 1, version: 1 }, { unique: true });
 
 const faqSchema = new Schema({
@@ -40,6 +64,45 @@ const faqSchema = new Schema({
   answers: { zh: String, en: String },
 }, opts);
 faqSchema.index({ faqSet: 1 });
+
+/** Queues agents take conversations from; flows name them. */
+const queueSchema = new Schema({
+  _id: { type: String, required: true },
+  name: { type: String, required: true },
+  skills: { type: [String], default: [] },
+}, opts);
+
+/**
+ * A customer. Id `<inboxId>:<visitorId>` for now; identities list every
+ * channel id known to be the same person (merging comes with the profile work).
+ */
+const contactSchema = new Schema({
+  _id: { type: String, required: true },
+  name: String,
+  identities: { type: [{ _id: false, channel: String, inboxId: String, externalId: String }], default: [] },
+  attributes: { type: Schema.Types.Mixed, default: {} },
+  tags: { type: [String], default: [] },
+  vip: { type: Boolean, default: false },
+  segments: { type: [String], default: [] },
+  orders: { type: [Schema.Types.Mixed], default: [] },
+  lastAgentId: String,
+  createdAt: { type: Date, required: true },
+  updatedAt: { type: Date, required: true },
+}, { ...opts, minimize: false });
+
+/** What the flow decided and why, shown in the conversation's timeline. Id `<conversationId>:step:<n>`. */
+const flowStepSchema = new Schema({
+  _id: { type: String, required: true },
+  conversationId: { type: String, required: true },
+  nodeId: { type: String, required: true },
+  nodeType: { type: String, required: true },
+  handle: String,
+  /** Rules nodes: every rule's result, with the condition that failed for those that did not fire. */
+  rules: Schema.Types.Mixed,
+  note: { zh: String, en: String },
+  at: { type: Date, required: true },
+}, opts);
+flowStepSchema.index({ conversationId: 1, at: 1 });
 
 const conversationSchema = new Schema({
   _id: { type: String, required: true },
@@ -102,11 +165,12 @@ const agentSchema = new Schema({
   _id: { type: String, required: true },
   name: { type: String, required: true },
   email: { type: String, required: true },
-  role: { type: String, required: true, enum: ['agent', 'admin'] },
+  role: { type: String, required: true, enum: ['agent', 'analyst', 'admin'] },
   tokenHash: { type: String, required: true },
   status: { type: String, default: 'offline', enum: ['online', 'offline'] },
   /** Conversations they can hold at once (their seats). */
   capacity: { type: Number, default: 5 },
+  skills: { type: [String], default: [] },
   lastAssignedAt: Date,
 }, opts);
 agentSchema.index({ tokenHash: 1 }, { unique: true });
@@ -134,6 +198,8 @@ const surveySchema = new Schema({
 }, opts);
 
 export type FaqDoc = InferSchemaType<typeof faqSchema> & { _id: string };
+export type ContactDoc = InferSchemaType<typeof contactSchema> & { _id: string };
+export type FlowStepDoc = InferSchemaType<typeof flowStepSchema> & { _id: string };
 export type ConversationDoc = InferSchemaType<typeof conversationSchema>;
 export type MessageDoc = InferSchemaType<typeof messageSchema>;
 
@@ -142,7 +208,11 @@ export function defineModels(conn: Connection) {
     Inbox: conn.model('Inbox', inboxSchema, 'inboxes'),
     Flow: conn.model('Flow', flowSchema, 'flows'),
     FlowVersion: conn.model('FlowVersion', flowVersionSchema, 'flowVersions'),
+    FlowDraftRevision: conn.model('FlowDraftRevision', flowDraftRevisionSchema, 'flowDraftRevisions'),
     Faq: conn.model('Faq', faqSchema, 'faqs'),
+    Queue: conn.model('Queue', queueSchema, 'queues'),
+    Contact: conn.model('Contact', contactSchema, 'contacts'),
+    FlowStep: conn.model('FlowStep', flowStepSchema, 'flowSteps'),
     Conversation: conn.model('Conversation', conversationSchema, 'conversations'),
     Message: conn.model('Message', messageSchema, 'messages'),
     Agent: conn.model('Agent', agentSchema, 'agents'),

@@ -1,5 +1,6 @@
 // Typed client for the Huiliu HTTP API (same origin, JSON). Optional fields
 // may come as null as well as absent.
+import type { RulesOutcome } from '../../rules/evaluate';
 
 export type Author = 'visitor' | 'bot' | 'agent' | 'system';
 
@@ -45,8 +46,20 @@ export interface Survey {
   agentId?: string | null;
 }
 
+/** A step of the conversation's flow: a rules decision, or what a plugin node did. */
+export interface FlowStep {
+  id: string;
+  nodeId: string;
+  nodeType: string;
+  handle: string | null;
+  rules?: RulesOutcome;
+  note?: { zh: string; en: string };
+  at: string;
+}
+
 export interface ConversationDetail extends Conversation {
   messages: Message[];
+  timeline?: ({ kind: 'message'; at: string; message: Message } | { kind: 'step'; at: string; step: FlowStep })[];
   survey?: Survey | null;
 }
 
@@ -55,7 +68,7 @@ export type AgentStatus = 'online' | 'offline';
 export interface Me {
   id: string;
   name: string;
-  role: 'agent' | 'admin';
+  role: 'agent' | 'analyst' | 'admin';
   status: AgentStatus;
   capacity: number;
   free: number;

@@ -48,6 +48,12 @@ const en = {
   'agent.load': '{busy} of {capacity} chats in use',
   'agent.role.agent': 'Agent',
   'agent.role.admin': 'Admin',
+  'agent.role.analyst': 'Analyst',
+
+  'steps.title': 'Flow decisions ({count})',
+  'steps.fired': 'fired: {rules}',
+  'steps.noneFired': 'no rule fired, default way',
+  'steps.failed': '{rule} did not fire: {fact}{path} {operator} {value} (was {actual})',
 
   'list.title': 'Queued and assigned',
   'list.empty': 'No conversations are waiting.',
@@ -131,6 +137,12 @@ const zh: Record<MessageKey, string> = {
   'agent.load': '已接待 {busy} / {capacity}',
   'agent.role.agent': '坐席',
   'agent.role.admin': '管理员',
+  'agent.role.analyst': '业务分析师',
+
+  'steps.title': '流程决策（{count}）',
+  'steps.fired': '命中：{rules}',
+  'steps.noneFired': '无规则命中，走默认出口',
+  'steps.failed': '{rule} 未命中：{fact}{path} {operator} {value}（实际为 {actual}）',
 
   'list.title': '排队与已分配',
   'list.empty': '暂无等待中的会话。',

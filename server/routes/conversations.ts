@@ -4,7 +4,7 @@ import { trusted } from '../../activities/store';
 import type { Principal } from '../auth';
 import { AppError } from '../errors';
 import { idParam, validate } from '../schemas';
-import { conversationView, messageView } from '../views';
+import { conversationView, flowStepView, messageView } from '../views';
 import type { AppDeps } from '../app';
 
 export function conversationRoutes({ models, gateway }: AppDeps): Router {
@@ -17,14 +17,22 @@ export function conversationRoutes({ models, gateway }: AppDeps): Router {
   }
 
   async function detail(id: string) {
-    const [conversation, messages, survey] = await Promise.all([
+    const [conversation, messages, steps, survey] = await Promise.all([
       models.Conversation.findById(id).lean(),
       models.Message.find({ conversationId: id }).sort({ storedAt: 1, _id: 1 }).lean(),
+      models.FlowStep.find({ conversationId: id }).lean(),
       models.Survey.findById(id).lean(),
     ]);
+    const messageViews = messages.map(messageView);
+    const stepViews = steps.map(flowStepView);
     return {
       ...conversationView(conversation!),
-      messages: messages.map(messageView),
+      messages: messageViews,
+      // Messages and the flow's decisions in one sequence: "why did this go to queue B?"
+      timeline: [
+        ...messageViews.map((m) => ({ kind: 'message' as const, at: m.at, message: m })),
+        ...stepViews.map((s) => ({ kind: 'step' as const, at: s.at, step: s })),
+      ].sort((a, b) => a.at.localeCompare(b.at)),
       survey: survey ? { rating: survey.rating ?? null, status: survey.status, agentId: survey.agentId ?? null, at: survey.at.toISOString() } : null,
     };
   }

@@ -13,6 +13,7 @@ import { useI18n } from '../i18n';
 import { Composer } from './Composer';
 import { Button, Spinner } from './Button';
 import { ErrorNotice } from './ErrorNotice';
+import { FlowSteps } from './FlowSteps';
 import { MessageList } from './MessageList';
 import { StatusBadge } from './StatusBadge';
 
@@ -131,6 +132,7 @@ export function ConversationView({ token, meId, conversationId, onChanged }: Con
         emptyText={t('detail.empty')}
         testId="agent-transcript"
       />
+      <FlowSteps detail={detail} />
       {canReply && (
         <Composer
           id="agent-reply"
