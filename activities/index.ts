@@ -5,7 +5,7 @@ import { conversationActivities } from './conversation';
 import { flowStepActivities } from './flow-steps';
 import { messageActivities, messageStore, type PublishMessage } from './messages';
 import { pluginRunner } from './plugin-runner';
-import { NO_INTEGRATIONS, type Integrations } from './plugins/types';
+import { NO_INTEGRATIONS, type Integrations, type Plugin } from './plugins/types';
 import type { Models } from './store';
 import { surveyActivities } from './survey';
 
@@ -14,6 +14,8 @@ export interface ActivityDeps {
   publish?: PublishMessage;
   /** What integration nodes may reach; by default nothing. */
   integrations?: Integrations;
+  /** The node types this worker runs; by default the registry's (tests add their own). */
+  plugins?: Plugin[];
 }
 
 export function createActivities(models: Models, deps: ActivityDeps = {}) {
@@ -25,6 +27,6 @@ export function createActivities(models: Models, deps: ActivityDeps = {}) {
     ...assignmentActivities(models),
     ...surveyActivities(models),
     ...flowStepActivities(models),
-    runPluginNode: pluginRunner({ models, storeMessage: store, ...(deps.integrations ?? NO_INTEGRATIONS) }),
+    runPluginNode: pluginRunner({ models, storeMessage: store, ...(deps.integrations ?? NO_INTEGRATIONS) }, deps.plugins),
   };
 }

@@ -2,10 +2,11 @@
 // conversation workflow, and in dry-run mode for the simulator.
 import { ApplicationFailure } from '@temporalio/common';
 import type { NodeRunInput, NodeRunResult } from '../rules/plugin';
-import { plugins } from './registry';
-import type { NodeHandler, PluginDeps } from './plugins/types';
+import { plugins as registered } from './registry';
+import type { NodeHandler, Plugin, PluginDeps } from './plugins/types';
 
-export function pluginRunner(deps: PluginDeps) {
+/** `plugins`: the registry's, unless a test brings its own. */
+export function pluginRunner(deps: PluginDeps, plugins: Plugin[] = registered) {
   const runners = new Map<string, { handler: NodeHandler; fact?: string }>(); // by `type@typeVersion`, each built once
   return async function runPluginNode(input: NodeRunInput): Promise<NodeRunResult> {
     const key = `${input.type}@${input.typeVersion}`;

@@ -36,6 +36,18 @@ describe('flow simulator', () => {
     expect(result.path.find((s) => s.nodeId === 'route')).toMatchObject({ handle: 'queue', rules: { fired: ['asks-for-agent', 'bot-could-not-answer'] } });
   });
 
+  it('knows business hours from the start node, in its time zone, with holidays closed', async () => {
+    const flow = structuredClone(defaultFlow);
+    flow.nodes.find((n) => n.type === 'start')!.parameters = {
+      timeZone: 'Asia/Shanghai', businessHours: { days: [1, 2, 3, 4, 5], from: '09:00', to: '18:00' }, holidays: ['2026-12-01'],
+    };
+    const open = async (clock: string) => ((await simulate(flow, 'hi', { clock })).facts.time as { open: boolean }).open;
+    expect(await open('2026-11-30T02:30:00Z')).toBe(true); // Monday 10:30 in Shanghai
+    expect(await open('2026-11-30T11:00:00Z')).toBe(false); // Monday 19:00
+    expect(await open('2026-11-28T02:30:00Z')).toBe(false); // Saturday
+    expect(await open('2026-12-01T02:30:00Z')).toBe(false); // a holiday
+  });
+
   it('runs data and reply nodes in dry-run mode: the contact and the transcript stay untouched', async () => {
     const n = (id: string, type: string, parameters: Record<string, unknown> = {}) => ({ id, type, typeVersion: 1, position: { x: 0, y: 0 }, parameters });
     const flow: FlowDefinition = {

@@ -71,6 +71,7 @@ export const factsCatalog: FactDefinition[] = [
       minute: prop('number', '分钟（0–59）', 'Minute (0–59)'),
       date: prop('string', '日期，YYYY-MM-DD', 'Date, YYYY-MM-DD'),
       holiday: prop('boolean', '是否为节假日', 'Whether the date is a holiday'),
+      open: prop('boolean', '是否在营业时间内（开始节点设置的营业时间；节假日不营业）', 'Within business hours (set on the start node; closed on holidays)'),
     },
   },
   {

@@ -6,6 +6,7 @@
 import type { BotResult, Language } from '../activities/types';
 import { compileRules, ruleFacts, type RulesEvaluator, type RulesOutcome } from './evaluate';
 import { timeFacts } from './facts';
+import { withinBusinessHours } from './operators';
 import type { FlowNode, RulesNodeParameters } from './flow';
 import type { Bilingual, NodeRunResult } from './plugin';
 
@@ -43,7 +44,7 @@ export interface FlowFacts {
   /** Bot attempts in this conversation. */
   attempts?: number;
   /** From the start node: the calendar `time` facts are computed in. */
-  calendar?: { timeZone: string; holidays: string[] };
+  calendar?: { timeZone: string; holidays: string[]; businessHours?: unknown };
 }
 
 /** The part of the conversation the facts show that the interpreter does not own. */
@@ -115,9 +116,14 @@ export function createInterpreter(facts: FlowFacts, env: InterpreterEnv) {
         botAnswered: facts.bot?.answered ?? false, botConfidence: facts.bot?.confidence ?? 0,
         attempts: facts.attempts ?? 0, previousAgentId: c.previousAgentId ?? facts.contact?.lastAgentId ?? '',
       },
-      time: timeFacts(now, facts.calendar?.timeZone ?? 'Asia/Shanghai', facts.calendar?.holidays ?? []),
+      time: timeNow(now),
       ...facts.outputs,
     };
+  }
+
+  function timeNow(now: number) {
+    const time = timeFacts(now, facts.calendar?.timeZone ?? 'Asia/Shanghai', facts.calendar?.holidays ?? []);
+    return { ...time, open: withinBusinessHours(time, facts.calendar?.businessHours) };
   }
 
   async function runRules(node: FlowNode): Promise<RulesOutcome> {
@@ -142,8 +148,8 @@ export function createInterpreter(facts: FlowFacts, env: InterpreterEnv) {
     };
     switch (node.type) {
       case 'start': {
-        const p = node.parameters as { timeZone?: string; holidays?: string[] };
-        facts.calendar = { timeZone: p.timeZone ?? 'Asia/Shanghai', holidays: p.holidays ?? [] };
+        const p = node.parameters as { timeZone?: string; holidays?: string[]; businessHours?: unknown };
+        facts.calendar = { timeZone: p.timeZone ?? 'Asia/Shanghai', holidays: p.holidays ?? [], businessHours: p.businessHours };
         await env.awaitMessage();
         return step('next');
       }

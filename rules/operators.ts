@@ -245,6 +245,11 @@ function isOpen(time: unknown, hours: BusinessHours | undefined): boolean {
   return hours.from < hours.to ? at >= hours.from && at < hours.to : at >= hours.from || at < hours.to;
 }
 
+/** The `time.open` fact: within the start node's business hours; no hours set means always open except holidays. */
+export function withinBusinessHours(time: { holiday: boolean }, hours: unknown): boolean {
+  return hours === undefined ? !time.holiday : isOpen(time, businessHours(hours));
+}
+
 // ------------------------------------------------------------ custom operators
 
 const custom = (name: string, description: Bilingual, factType: OperatorFactType, valueType: OperatorValueType) =>

@@ -251,6 +251,23 @@ describe('flows API', () => {
     expect((await call('GET', '/flows')).body.flows.map((f: { id: string }) => f.id)).not.toContain(id);
   });
 
+  it('refuses to point an inbox at a flow whose start node is for other inboxes or channels', async () => {
+    const id = await createFlow();
+    const restricted = copy(defaultFlow);
+    restricted.nodes.find((n) => n.type === 'start')!.parameters = { inboxes: [], channels: ['wechat'] };
+    await saveDraft(id, restricted);
+    await publish(id);
+    expect(await point(id)).toMatchObject({ status: 422, body: { error: /starts only for channels wechat, not webchat/ } });
+    restricted.nodes.find((n) => n.type === 'start')!.parameters = { inboxes: ['demo-webchat'], channels: ['webchat'] };
+    await saveDraft(id, restricted);
+    await publish(id);
+    try {
+      expect(await point(id)).toMatchObject({ status: 200, body: { flowId: id, flowVersion: 2 } });
+    } finally {
+      expect((await point('default')).status).toBe(200);
+    }
+  });
+
   it('starts new conversations on the flow an inbox now points at; a running one keeps the version it pinned', async () => {
     await stack.startWorker();
     const send = (visitorId: string) =>

@@ -285,10 +285,20 @@ export function flowService(models: Models, integrations?: Integrations) {
 
     /** Points an inbox at a published flow; conversations already running keep the version they pinned. */
     async assignToInbox(inboxId: string, flowId: string) {
-      if (!(await Inbox.exists({ _id: inboxId }))) throw new AppError(404, `no inbox "${inboxId}"`, { inboxId });
+      const inbox = await Inbox.findById(inboxId).lean();
+      if (!inbox) throw new AppError(404, `no inbox "${inboxId}"`, { inboxId });
       const flow = await Flow.findById(flowId).lean();
       if (!flow) throw new AppError(422, `no flow "${flowId}"`, { flowId });
       if (flow.publishedVersion < 1) throw new AppError(409, `flow "${flowId}" has no published version yet: publish it first`, { flowId });
+      // The start node may name the inboxes and channels the flow is for.
+      const { definition } = await loadVersion(flowId, flow.publishedVersion);
+      const start = (definition as FlowDefinition).nodes.find((n) => n.type === 'start')?.parameters as { inboxes?: string[]; channels?: string[] } | undefined;
+      if (start?.inboxes?.length && !start.inboxes.includes(inboxId)) {
+        throw new AppError(422, `flow "${flowId}" starts only for inboxes ${start.inboxes.join(', ')}, not "${inboxId}"`, { flowId, inboxes: start.inboxes });
+      }
+      if (start?.channels?.length && !start.channels.includes(inbox.channel)) {
+        throw new AppError(422, `flow "${flowId}" starts only for channels ${start.channels.join(', ')}, not ${inbox.channel}`, { flowId, channels: start.channels });
+      }
       await Inbox.updateOne({ _id: inboxId }, { $set: { flowId } });
       return { inbox: (await Inbox.findById(inboxId).lean())!, flowVersion: flow.publishedVersion };
     },
