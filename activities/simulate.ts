@@ -5,44 +5,13 @@
 // timer.
 import { createInterpreter, emptyContact, sentimentOf, type FlowFacts, type InterpreterEnv, type StepRecord } from '../rules/interpreter';
 import { findNode, nextNodeId, startNodeId, type FlowDefinition } from '../rules/flow';
-import type { Bilingual } from '../rules/plugin';
-import type { RulesOutcome } from '../rules/evaluate';
+import type { SimulationInput, SimulationResult, StopReason } from '../rules/simulation';
 import { assignmentActivities } from './assignment';
 import { matchFaq } from './bot';
 import { pluginRunner } from './plugin-runner';
 import { NO_INTEGRATIONS, type Integrations } from './plugins/types';
 import type { Models } from './store';
 import { detectLanguage } from './unified-message';
-
-export interface SimulationInput {
-  message: { text: string };
-  channel: string;
-  inboxId?: string;
-  contact?: { attributes?: Record<string, unknown>; tags?: string[]; vip?: boolean; segments?: string[] };
-  /** ISO time the simulated message arrives at; defaults to now. */
-  clock?: string;
-  language?: 'zh' | 'en';
-}
-
-export interface SimulatedStep {
-  nodeId: string;
-  type: string;
-  handle?: string;
-  note?: Bilingual;
-  rules?: RulesOutcome;
-  sent?: string;
-}
-
-export type StopReason = 'waiting' | 'queued' | 'closed' | 'step-limit' | 'error';
-
-export interface SimulationResult {
-  path: SimulatedStep[];
-  /** The facts as the last step saw them. */
-  facts: Record<string, unknown>;
-  replies: string[];
-  /** Where it stopped: waiting for the customer, queued for an agent, closed, the step limit, or an error. */
-  stoppedAt: { nodeId?: string; reason: StopReason; message?: Bilingual };
-}
 
 /** A flow that loops without waiting is refused at publish; this bounds a draft that does. */
 const MAX_STEPS = 100;

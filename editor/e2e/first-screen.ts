@@ -1,11 +1,9 @@
 // End-to-end scenario for the first screen, run in headless Chromium against a
 // running server (called from an integration test). Self-contained on purpose:
 // it imports nothing from the app, so any tsconfig can type-check it.
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium, type Page } from 'playwright-core';
-
-const STEP_TIMEOUT_MS = 30_000;
+import type { Page } from 'playwright-core';
+import { runInBrowser } from './browser';
 
 /**
  * The visitor asks for a human ("人工") and sees the system message; the agent
@@ -15,26 +13,7 @@ const STEP_TIMEOUT_MS = 30_000;
  * fails) into `screenshotDir`.
  */
 export async function runFirstScreenScenario(baseUrl: string, agentToken: string, screenshotDir: string): Promise<void> {
-  await mkdir(screenshotDir, { recursive: true });
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
-  });
-  try {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
-    const page = await context.newPage();
-    page.setDefaultTimeout(STEP_TIMEOUT_MS);
-    try {
-      await scenario(page, baseUrl, agentToken, screenshotDir);
-    } catch (error) {
-      await page.screenshot({ path: join(screenshotDir, 'failure.png'), fullPage: true }).catch(() => undefined);
-      const shown = await page.getByTestId('error').allTextContents().catch(() => []);
-      if (shown.length > 0 && error instanceof Error) error.message += `\nErrors shown on the page: ${shown.join(' | ')}`;
-      throw error;
-    }
-  } finally {
-    await browser.close();
-  }
+  await runInBrowser(screenshotDir, 'failure', (page) => scenario(page, baseUrl, agentToken, screenshotDir));
 }
 
 async function scenario(page: Page, baseUrl: string, agentToken: string, screenshotDir: string): Promise<void> {

@@ -1,29 +1,70 @@
+import { lazy, Suspense } from 'react';
 import { AgentPane } from './components/AgentPane';
+import { Spinner } from './components/Button';
 import { LanguageSwitch } from './components/LanguageSwitch';
 import { VisitorPane } from './components/VisitorPane';
-import { I18nContext, useLanguage } from './i18n';
+import { I18nContext, useI18n, useLanguage } from './i18n';
+import { followLink, matchRoute, usePath } from './router';
+import { TOKEN_KEY } from './flows/api';
+import { prefetchFlow } from './flows/prefetch';
+import './flows/flows.css';
+
+// The flow editor (React Flow, dagre) loads only when someone opens it; a
+// flow's data starts loading at the same time as that code.
+const FlowsRoot = lazy(() => {
+  const route = matchRoute(window.location.pathname);
+  if (route.page === 'flow') prefetchFlow(route.flowId, localStorage.getItem(TOKEN_KEY) ?? '');
+  return import('./flows/FlowsRoot');
+});
 
 export function App() {
   const i18n = useLanguage();
+  const route = matchRoute(usePath());
   return (
     <I18nContext value={i18n}>
-      <div className="app">
-        <header className="app-header">
-          <div className="brand">
-            <span className="brand-mark" aria-hidden="true" />
-            <h1>
-              {i18n.t('app.name')}
-              <span className="brand-sub">{i18n.lang === 'zh' ? 'Huiliu' : '汇流'}</span>
-            </h1>
-            <span className="brand-tagline">{i18n.t('app.tagline')}</span>
-          </div>
-          <LanguageSwitch />
-        </header>
-        <main className="panes">
-          <VisitorPane />
-          <AgentPane />
-        </main>
-      </div>
+      {route.page === 'demo' ? (
+        <DemoPage />
+      ) : (
+        <Suspense fallback={<PageLoading />}>
+          <FlowsRoot route={route} />
+        </Suspense>
+      )}
     </I18nContext>
+  );
+}
+
+function DemoPage() {
+  const i18n = useI18n();
+  return (
+    <div className="app">
+      <header className="app-header">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true" />
+          <h1>
+            {i18n.t('app.name')}
+            <span className="brand-sub">{i18n.lang === 'zh' ? 'Huiliu' : '汇流'}</span>
+          </h1>
+          <span className="brand-tagline">{i18n.t('app.tagline')}</span>
+        </div>
+        <nav className="header-nav">
+          <a href="/flows" onClick={followLink} data-testid="nav-flows">
+            {i18n.t('flows.nav')}
+          </a>
+          <LanguageSwitch />
+        </nav>
+      </header>
+      <main className="panes">
+        <VisitorPane />
+        <AgentPane />
+      </main>
+    </div>
+  );
+}
+
+function PageLoading() {
+  return (
+    <div className="page-loading" role="status">
+      <Spinner />
+    </div>
   );
 }

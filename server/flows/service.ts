@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { definitions } from '../../activities/registry';
 import type { Integrations } from '../../activities/plugins/types';
-import { simulateFlow, type SimulationInput, type SimulationResult } from '../../activities/simulate';
+import { simulateFlow } from '../../activities/simulate';
+import type { SimulationInput, SimulationResult } from '../../rules/simulation';
 import { isDuplicateKey, type Models } from '../../activities/store';
 import { defaultFlow } from '../../rules/default-flow';
 import { diffFlows, type FlowDiff } from '../../rules/diff-flows';
@@ -171,6 +172,29 @@ export function flowService(models: Models, integrations?: Integrations) {
     }
   }
 
+  /** Saves the draft if nobody saved since `revision`; invalid drafts are saved too, with their issues returned. */
+  async function saveDraft(id: string, input: { definition: Record<string, unknown>; revision: number }, actor: Actor) {
+    requireStorable(input.definition);
+    const flow = await reconcile(id);
+    if (revisionOf(flow) !== input.revision) throw await staleDraft(flow, input.revision);
+    const saved: DraftRevision = {
+      _id: draftId(id, input.revision + 1), flowId: id, revision: input.revision + 1,
+      definition: input.definition, savedBy: actor.id, savedAt: new Date(),
+    };
+    try {
+      await FlowDraftRevision.insertMany([saved], AS_GIVEN);
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      throw await staleDraft(await reconcile(id), input.revision);
+    }
+    await reconcile(id);
+    // This save's revision, not the flow's: another save may follow at once.
+    return {
+      id, draftRevision: saved.revision, draftUpdatedBy: saved.savedBy, draftUpdatedAt: saved.savedAt.toISOString(),
+      validation: result(await check(input.definition)),
+    };
+  }
+
   async function get(id: string) {
     const flow = await loadFlow(id);
     const inboxes = await Inbox.find({ flowId: id }).select('_id').lean();
@@ -201,28 +225,7 @@ export function flowService(models: Models, integrations?: Integrations) {
       return { ...(await get(id)), validation: result(await check(draft)) };
     },
 
-    /** Saves the draft if nobody saved since `revision`; invalid drafts are saved too, with their issues returned. */
-    async saveDraft(id: string, input: { definition: Record<string, unknown>; revision: number }, actor: Actor) {
-      requireStorable(input.definition);
-      const flow = await reconcile(id);
-      if (revisionOf(flow) !== input.revision) throw await staleDraft(flow, input.revision);
-      const saved: DraftRevision = {
-        _id: draftId(id, input.revision + 1), flowId: id, revision: input.revision + 1,
-        definition: input.definition, savedBy: actor.id, savedAt: new Date(),
-      };
-      try {
-        await FlowDraftRevision.insertMany([saved], AS_GIVEN);
-      } catch (err) {
-        if (!isDuplicateKey(err)) throw err;
-        throw await staleDraft(await reconcile(id), input.revision);
-      }
-      await reconcile(id);
-      // This save's revision, not the flow's: another save may follow at once.
-      return {
-        id, draftRevision: saved.revision, draftUpdatedBy: saved.savedBy, draftUpdatedAt: saved.savedAt.toISOString(),
-        validation: result(await check(input.definition)),
-      };
-    },
+    saveDraft,
 
     /** Validates the given definition, or the saved draft. */
     async validate(id: string, definition?: Record<string, unknown>) {
@@ -244,7 +247,15 @@ export function flowService(models: Models, integrations?: Integrations) {
       const old = await FlowVersion.findById(versionId(id, input.version)).lean();
       if (!old) throw new AppError(422, `flow "${id}" has no version ${input.version}`, { version: input.version });
       const definition = await requireValid(old.definition, label(input.version));
-      return publishDefinition(flow, definition, actor, input.message ?? `Rollback to version ${input.version}`, input.version);
+      const published = await publishDefinition(flow, definition, actor, input.message ?? `Rollback to version ${input.version}`, input.version);
+      // The draft follows, so the next publish does not quietly bring back what was rolled back.
+      const current = await reconcile(id);
+      try {
+        await saveDraft(id, { definition: old.definition as Record<string, unknown>, revision: revisionOf(current) }, actor);
+      } catch (err) {
+        if (!(err instanceof AppError && err.status === 409)) throw err; // someone saved at this instant: their draft stands
+      }
+      return published;
     },
 
     async versions(id: string) {

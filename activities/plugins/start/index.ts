@@ -15,9 +15,9 @@ export const startPlugin: Plugin = {
         businessHours: {
           type: 'object', additionalProperties: false, 'x-title': { zh: '营业时间', en: 'Business hours' },
           properties: {
-            days: { type: 'array', items: { type: 'integer', minimum: 1, maximum: 7 }, default: [1, 2, 3, 4, 5, 6, 7] },
-            from: { type: 'string', pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', default: '09:00' },
-            to: { type: 'string', pattern: '^([01][0-9]|2[0-4]):[0-5][0-9]$', default: '21:00' },
+            days: { type: 'array', items: { type: 'integer', minimum: 1, maximum: 7 }, default: [1, 2, 3, 4, 5, 6, 7], 'x-title': { zh: '营业日（星期一=1）', en: 'Open days (Monday = 1)' } },
+            from: { type: 'string', pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', default: '09:00', 'x-title': { zh: '开始', en: 'From' } },
+            to: { type: 'string', pattern: '^([01][0-9]|2[0-4]):[0-5][0-9]$', default: '21:00', 'x-title': { zh: '结束', en: 'To' } },
           },
         },
         holidays: { type: 'array', items: { type: 'string', format: 'date' }, default: [], 'x-title': { zh: '节假日', en: 'Holidays' } },
