@@ -17,6 +17,7 @@ import { conversationRoutes } from './routes/conversations';
 import { flowRoutes } from './routes/flows';
 import { healthRoutes } from './routes/health';
 import { inboxRoutes } from './routes/inboxes';
+import { recordRoutes } from './routes/records';
 import { peopleRoutes } from './routes/people';
 import { webchatRoutes } from './routes/webchat';
 
@@ -48,6 +49,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1/inboxes', auth, requireRole('admin'), inboxRoutes(deps));
   app.use('/api/v1/conversations', auth, conversationRoutes(deps));
   app.use('/api/v1/flows', auth, flowRoutes(deps));
+  app.use('/api/v1/records', auth, recordRoutes(deps));
   app.use('/api/v1', catalogRoutes(auth));
   app.use('/api', (req) => {
     throw new AppError(404, `no such endpoint: ${req.method} ${req.originalUrl}`);

@@ -146,6 +146,9 @@ export function openApiDocument(serverUrl: string) {
       '/api/v1/node-types': {
         get: { summary: 'Node types with their parameters, handles and category; older versions flagged `superseded`', security: bearer, responses: { ...ok('`{nodeTypes}`'), 401: error } },
       },
+      '/api/v1/records': {
+        get: { summary: 'Queues, inboxes, FAQ sets, agents and skills, for the flow editor\'s pickers', security: bearer, responses: { ...ok('`{queues, inboxes, faqSets, agents, skills}`'), 401: error } },
+      },
       '/api/v1/facts': {
         get: { summary: 'Facts rules may name (built in and provided by node types) and the operators', security: bearer, responses: { ...ok('`{facts, operators}`'), 401: error } },
       },

@@ -390,13 +390,28 @@ describe('flows API', () => {
     expect(await call('GET', '/facts', undefined, null)).toMatchObject({ status: 401 });
   });
 
+  it('gives the editor pickers the queues, inboxes, FAQ sets, agents and skills that exist', async () => {
+    await stack.store.models.Agent.updateOne({ _id: 'agent-wang' }, { $set: { skills: ['billing', 'vip'] } });
+    const { status, body } = await call('GET', '/records', undefined, analyst);
+    expect(status).toBe(200);
+    expect(body).toMatchObject({
+      queues: expect.arrayContaining([{ id: 'general', name: expect.any(String) }, { id: 'escalation', name: expect.any(String) }]),
+      inboxes: expect.arrayContaining([{ id: 'demo-webchat', name: expect.any(String), channel: 'webchat' }]),
+      faqSets: ['default'],
+      agents: [{ id: 'agent-lina', name: expect.any(String) }, { id: 'agent-wang', name: expect.any(String) }],
+      skills: ['billing', 'vip'],
+    });
+    expect(JSON.stringify(body)).not.toMatch(/token/i);
+    expect(await call('GET', '/records', undefined, null)).toMatchObject({ status: 401 });
+  });
+
   it('lists every flows endpoint in the OpenAPI document', async () => {
     const doc = (await api(stack, 'GET', '/api/v1/openapi.json')).body;
 
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining([
       '/api/v1/flows', '/api/v1/flows/{id}', '/api/v1/flows/{id}/draft', '/api/v1/flows/{id}/validate', '/api/v1/flows/{id}/publish',
       '/api/v1/flows/{id}/rollback', '/api/v1/flows/{id}/versions', '/api/v1/flows/{id}/versions/{n}', '/api/v1/flows/{id}/diff',
-      '/api/v1/flows/{id}/simulate', '/api/v1/inboxes/{id}/flow', '/api/v1/schemas/flow.json', '/api/v1/node-types', '/api/v1/facts',
+      '/api/v1/flows/{id}/simulate', '/api/v1/inboxes/{id}/flow', '/api/v1/schemas/flow.json', '/api/v1/node-types', '/api/v1/facts', '/api/v1/records',
     ]));
     expect(doc.components.schemas.FlowPublishRequest.required).toEqual(['message']);
     expect(doc.paths['/api/v1/flows/{id}/publish'].post.responses).toHaveProperty('422');

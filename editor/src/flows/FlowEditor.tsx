@@ -3,12 +3,11 @@
 // document with its undo history is the state; everything else is view.
 import { useReactFlow } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { ApiError } from '../api';
 import { Button } from '../components/Button';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { useAction } from '../hooks';
 import { useI18n } from '../i18n';
-import type { FactsCatalog, FlowDefinition, FlowDetail, FlowIssue, FlowsApi, FlowVersion, Inbox, NodeTypeDefinition, SimulationInput, SimulationResult } from './api';
+import type { FactsCatalog, FlowDefinition, FlowDetail, FlowIssue, FlowsApi, FlowVersion, NodeTypeDefinition, Records, SimulationInput, SimulationResult } from './api';
 import { Canvas } from './Canvas';
 import { EditorHeader } from './EditorHeader';
 import { addNode, autoLayout, copy, definitionOf, issueCounts, paste, removeElements, updateNode, type Catalog, type Clip, type NodeMarks } from './graph';
@@ -33,23 +32,22 @@ export interface EditorData {
   catalog: Catalog;
 }
 
-/** What the editor loads after the canvas is up: the rule builder's facts, the inbox picker's inboxes, the draft's problems, the versions. */
+/** What the editor loads after the canvas is up: the rule builder's facts, the pickers' records, the draft's problems, the versions. */
 function useEditorExtras(api: FlowsApi, flowId: string, setIssues: (issues: FlowIssue[]) => void, onError: (error: unknown) => void) {
   const [facts, setFacts] = useState<FactsCatalog | null>(null);
-  const [inboxes, setInboxes] = useState<Inbox[] | null>(null);
+  const [records, setRecords] = useState<Records | null>(null);
   const [versions, setVersions] = useState<FlowVersion[] | null>(null);
   useEffect(() => {
     const controller = new AbortController();
     const { signal } = controller;
     const report = (e: unknown) => { if (!signal.aborted) onError(e); };
     api.facts(signal).then(setFacts, report);
-    // Inboxes are for admins; others pick from the ones the flow names.
-    api.inboxes(signal).then(setInboxes, (e: unknown) => { if (!(e instanceof ApiError && e.status === 403)) report(e); });
+    api.records(signal).then(setRecords, report);
     api.versions(flowId, signal).then(setVersions, report);
     api.validate(flowId).then((v) => { if (!signal.aborted) setIssues(v.issues); }, report);
     return () => controller.abort();
   }, [api, flowId, setIssues, onError]);
-  return { facts, inboxes, versions, setVersions };
+  return { facts, records, versions, setVersions };
 }
 
 type Side = 'node' | 'simulate' | 'versions';
@@ -68,7 +66,7 @@ export function FlowEditor({ api, data }: { api: FlowsApi; data: EditorData }) {
   // A save's validation is newer than the first one, whichever arrives last.
   const savedOnce = useRef(false);
   const initialIssues = useCallback((list: FlowIssue[]) => { if (!savedOnce.current) setIssues(list); }, []);
-  const { facts, inboxes, versions, setVersions } = useEditorExtras(api, flowId, initialIssues, setError);
+  const { facts, records, versions, setVersions } = useEditorExtras(api, flowId, initialIssues, setError);
   const autosave = useAutosave({
     api, flowId, flow, onValidation: (v) => { savedOnce.current = true; setIssues(v.issues); },
   }, { flow: detail.draft, revision: detail.draftRevision });
@@ -108,7 +106,7 @@ export function FlowEditor({ api, data }: { api: FlowsApi; data: EditorData }) {
   const canvas = useCanvasState({ flow, catalog, marks, edgeMarks, change });
   const selectedId = canvas.selectedNodeIds.size === 1 ? [...canvas.selectedNodeIds][0] : null;
   const selectedNode = selectedId ? flow.nodes.find((n) => n.id === selectedId) : undefined;
-  const lookups = useMemo(() => buildLookups(flow, catalog, inboxes), [flow, catalog, inboxes]);
+  const lookups = useMemo(() => buildLookups(flow, catalog, records), [flow, catalog, records]);
   const errorCount = issues.length;
 
   const viewportCentre = useCallback(() => {

@@ -63,6 +63,15 @@ export interface Inbox {
   channel: string;
 }
 
+/** What flows may name: the pickers' options. */
+export interface Records {
+  queues: { id: string; name: string }[];
+  inboxes: Inbox[];
+  faqSets: string[];
+  agents: { id: string; name: string }[];
+  skills: string[];
+}
+
 /** The details of a 409 on a stale draft save. */
 export interface StaleDraftDetails {
   currentRevision: number;
@@ -124,8 +133,7 @@ export function flowsApi(token: string) {
     nodeTypes: (signal?: AbortSignal) =>
       call<{ nodeTypes: NodeTypeDefinition[] }>(token, 'GET', '/node-types', undefined, signal).then((r) => r.nodeTypes),
     facts: (signal?: AbortSignal) => call<FactsCatalog>(token, 'GET', '/facts', undefined, signal),
-    inboxes: (signal?: AbortSignal) =>
-      call<{ inboxes: Inbox[] }>(token, 'GET', '/inboxes', undefined, signal).then((r) => r.inboxes),
+    records: (signal?: AbortSignal) => call<Records>(token, 'GET', '/records', undefined, signal),
   };
 }
 

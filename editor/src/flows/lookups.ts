@@ -1,14 +1,11 @@
-// The records the parameter forms offer in their pickers. There is no queues
-// endpoint yet, so queues are the seeded ones plus any the flow names; the
-// inboxes list is for admins only, so others get the ones the flow names.
+// The records the parameter forms offer in their pickers: what exists
+// (GET /api/v1/records) plus any name the flow already uses, so a flow that
+// names a deleted queue still shows it (validation reports it).
 import type { ReferenceKind } from '../../../rules/plugin';
-import type { FlowDefinition, Inbox } from './api';
+import type { FlowDefinition, Records } from './api';
 import { definitionOf, type Catalog } from './graph';
 import type { FormLookups } from './schema-form';
 
-
-const SEEDED_QUEUES = ['general', 'escalation'];
-const SEEDED_FAQ_SETS = ['default'];
 
 /** Values at a JSON pointer into parameters; a pointer ending in `/*` names every item of an array. */
 function valuesAt(parameters: Record<string, unknown>, pointer: string): unknown[] {
@@ -35,15 +32,17 @@ export function referencedNames(flow: FlowDefinition, catalog: Catalog, kind: Re
 
 const union = (...lists: string[][]) => [...new Set(lists.flat())].sort();
 
-export function buildLookups(flow: FlowDefinition, catalog: Catalog, inboxes: Inbox[] | null): FormLookups {
+export function buildLookups(flow: FlowDefinition, catalog: Catalog, records: Records | null): FormLookups {
+  const named = (list: { id: string; name: string }[] | undefined, kind: ReferenceKind) => {
+    const names = new Map(list?.map((r) => [r.id, r.name]));
+    return union([...names.keys()], referencedNames(flow, catalog, kind)).map((id) => ({ id, name: names.get(id) ?? id }));
+  };
   const skills = flow.nodes.flatMap((n) => (Array.isArray(n.parameters.requiredSkills) ? n.parameters.requiredSkills : []));
-  const inboxIds = union(inboxes?.map((i) => i.id) ?? [], referencedNames(flow, catalog, 'inbox'));
-  const inboxName = new Map(inboxes?.map((i) => [i.id, i.name]));
   return {
-    queues: union(SEEDED_QUEUES, referencedNames(flow, catalog, 'queue')).map((id) => ({ id, name: id })),
-    inboxes: inboxIds.map((id) => ({ id, name: inboxName.get(id) ?? id })),
-    faqSets: union(SEEDED_FAQ_SETS, referencedNames(flow, catalog, 'faqSet')),
-    agents: [],
-    skills: union(skills.filter((s): s is string => typeof s === 'string')),
+    queues: named(records?.queues, 'queue'),
+    inboxes: named(records?.inboxes, 'inbox'),
+    faqSets: union(records?.faqSets ?? [], referencedNames(flow, catalog, 'faqSet')),
+    agents: records?.agents ?? [],
+    skills: union(records?.skills ?? [], skills.filter((s): s is string => typeof s === 'string')),
   };
 }
