@@ -60,7 +60,11 @@ async function loadPublishedFlow(m: Models, inboxId: string): Promise<PinnedFlow
   const inbox = await m.Inbox.findById(inboxId).lean();
   const flow = inbox ? await m.Flow.findById(inbox.flowId).lean() : null;
   if (flow && flow.publishedVersion > 0) {
-    const version = await m.FlowVersion.findById(`${flow._id}@${flow.publishedVersion}`).lean();
+    // The flow's pointer can lag for an instant behind racing publishes (FerretDB v1 updates are not
+    // isolated); the versions themselves are claimed by unique inserts, so step to the newest.
+    let n = flow.publishedVersion;
+    while (await m.FlowVersion.exists({ _id: `${flow._id}@${n + 1}` })) n++;
+    const version = await m.FlowVersion.findById(`${flow._id}@${n}`).lean();
     if (version) return { flowId: flow._id, version: version.version, definition: version.definition };
   }
   return { flowId: 'builtin-default', version: 0, definition: defaultFlow };

@@ -1,5 +1,6 @@
 // Every activity the conversation workflow calls, built from its dependencies.
 import { assignmentActivities } from './assignment';
+import type { ChannelSenders } from './channels';
 import { botActivities } from './bot';
 import { conversationActivities } from './conversation';
 import { flowStepActivities } from './flow-steps';
@@ -16,10 +17,12 @@ export interface ActivityDeps {
   integrations?: Integrations;
   /** The node types this worker runs; by default the registry's (tests add their own). */
   plugins?: Plugin[];
+  /** Provider channels' senders (./channels); without them outbound messages are only stored. */
+  channels?: ChannelSenders;
 }
 
 export function createActivities(models: Models, deps: ActivityDeps = {}) {
-  const store = messageStore(models, deps.publish ?? (() => {}));
+  const store = messageStore(models, deps.publish ?? (() => {}), deps.channels);
   return {
     ...conversationActivities(models),
     ...messageActivities(models, store),

@@ -1,7 +1,9 @@
 // Storing what the customer wrote (normalized) and what we sent them. Web chat
 // delivers from the message store: the visitor's stream replays it on connect,
 // and each newly stored message is handed to the realtime publisher so open
-// streams get it at once. Other channels will add their provider send here.
+// streams get it at once. Channels with a provider API (WeChat) are sent
+// through their sender (./channels) right after the message is stored.
+import type { ChannelSenders } from './channels';
 import { invalidInput } from './errors';
 import { isDuplicateKey, type Models } from './store';
 import type { MessageDoc } from './store/models';
@@ -21,22 +23,34 @@ export type PublishMessage = (message: StoredMessage) => void;
 /**
  * Stores a message once (a retried step finds it there) and publishes what is
  * stored. It publishes on every attempt: an attempt that stored the message
- * may have died before publishing, and subscribers drop repeats.
+ * may have died before publishing, and subscribers drop repeats. An outbound
+ * message on a channel with a sender is then sent, unless a previous attempt
+ * already recorded its delivery; a sender's throw fails the attempt, so the
+ * step retries.
  */
 export type StoreMessage = (id: string, fields: Omit<StoredMessage, '_id'>) => Promise<void>;
 
-export function messageStore(m: Models, publish: PublishMessage): StoreMessage {
+export function messageStore(m: Models, publish: PublishMessage, senders: ChannelSenders = {}): StoreMessage {
+  async function deliver(doc: StoredMessage) {
+    const send = senders[doc.channel];
+    if (doc.direction !== 'out' || !send || doc.delivery?.status) return;
+    const delivery = await send({ id: doc._id, inboxId: doc.inboxId, visitorId: doc.visitorId, text: doc.text });
+    await m.Message.updateOne({ _id: doc._id }, { $set: { delivery } });
+  }
+
   return async (id, fields) => {
     // A plain insert is one write; only a retry pays for reading back what is there.
+    let stored: StoredMessage | null;
     try {
-      const doc = { _id: id, ...fields };
-      await m.Message.create(doc);
-      publish(doc);
+      stored = { _id: id, ...fields };
+      await m.Message.create(stored);
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
-      const stored = await m.Message.findById(id).lean();
-      if (stored) publish(stored);
+      stored = await m.Message.findById(id).lean();
     }
+    if (!stored) return;
+    publish(stored);
+    await deliver(stored);
   };
 }
 

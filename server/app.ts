@@ -20,6 +20,7 @@ import { inboxRoutes } from './routes/inboxes';
 import { recordRoutes } from './routes/records';
 import { peopleRoutes } from './routes/people';
 import { webchatRoutes } from './routes/webchat';
+import { webhookRoutes } from './routes/webhooks';
 
 export interface AppDeps {
   config: Config;
@@ -36,6 +37,11 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', true);
   // Before the JSON parser: a push's signature is checked over its raw body.
   app.use(realtimePushRoutes(deps.realtime));
+  // Before the JSON parser too: providers post XML, verified over the raw body.
+  app.use('/webhooks', webhookRoutes(deps));
+  app.use('/webhooks', (req) => {
+    throw new AppError(404, `no such webhook: ${req.method} ${req.originalUrl}`);
+  });
   app.use(express.json({ limit: '1mb' }));
 
   app.use(healthRoutes(deps));

@@ -23,6 +23,11 @@ export interface Config {
   adminToken?: string;
   dataDir: string;
   consoleDir: string;
+  /**
+   * SECRET_KEY: 32 bytes as base64, the key inbox credentials are encrypted
+   * with. Unset: a key file `secret.key` in dataDir, created on first use.
+   */
+  secretKey?: string;
   /** What flows' integration nodes may reach: HTTP_ALLOW_HOSTS, ORDER_API_URL and ORDER_API_TOKEN. */
   integrations: Integrations;
 }
@@ -46,6 +51,15 @@ function httpUrl(name: string, value: string | undefined): string | undefined {
   return value.replace(/\/+$/, '');
 }
 
+function secretKey(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  // Never echo the value: it is the key to every stored credential.
+  if (!/^[A-Za-z0-9+/]{43}=?$/.test(value) || Buffer.from(value, 'base64').length !== 32) {
+    throw new Error('SECRET_KEY must be 32 bytes as base64 (e.g. `openssl rand -base64 32`)');
+  }
+  return value;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const p = port('PORT', env.PORT, 3000);
   const host = env.HOST || '0.0.0.0';
@@ -60,6 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     taskQueue: env.TEMPORAL_TASK_QUEUE || 'conversations',
     mongoUri: env.MONGODB_URI || 'mongodb://127.0.0.1:27017/huiliu',
     adminToken: env.ADMIN_TOKEN || undefined,
+    secretKey: secretKey(env.SECRET_KEY),
     dataDir: resolve(env.DATA_DIR || join(PROJECT_ROOT, 'data')),
     consoleDir: join(PROJECT_ROOT, 'editor', 'dist'),
     integrations: {

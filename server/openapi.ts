@@ -73,7 +73,30 @@ export function openApiDocument(serverUrl: string) {
       '/api/v1/me/status': {
         post: { summary: 'Go online or offline', security: bearer, requestBody: { required: true, ...json('AgentStatusRequest') }, responses: { 200: { description: 'OK' }, 401: error, ...errors } },
       },
-      '/api/v1/inboxes': { get: { summary: 'Inboxes with their channel and flow (admin)', security: bearer, responses: { 200: { description: '`{inboxes}`' }, 401: error, 403: error } } },
+      '/api/v1/inboxes': {
+        get: { summary: 'Inboxes with their channel, flow and webhook URL, never their credentials (admin)', security: bearer, responses: { 200: { description: '`{inboxes}`' }, 401: error, 403: error } },
+        post: {
+          summary: 'Create a provider inbox (admin); its credentials are encrypted at rest and never returned again',
+          security: bearer, ...body('InboxCreateRequest'),
+          responses: {
+            201: { description: '`{id, name, channel, flowId, webhookUrl, settings, console: {url, token, encodingAesKey, messageMode}}`: what to paste into the WeChat console, shown this once' },
+            ...authorErrors, 409: error, 422: error,
+          },
+        },
+      },
+      '/webhooks/wechat/{inboxId}': {
+        get: {
+          summary: 'WeChat URL verification: echoes `echostr` when `signature` signs the token, timestamp and nonce',
+          parameters: [idPath('inboxId'), ...['signature', 'timestamp', 'nonce', 'echostr'].map((name) => ({ name, in: 'query', required: true, schema: { type: 'string' } }))],
+          responses: { 200: { description: 'text/plain: the echostr' }, 400: error, 401: error, 404: error },
+        },
+        post: {
+          summary: 'A WeChat message (XML; safe mode encrypted): verified, handed to the conversation, acknowledged with `success`',
+          parameters: [idPath('inboxId'), ...['signature', 'msg_signature', 'timestamp', 'nonce', 'encrypt_type', 'openid'].map((name) => ({ name, in: 'query', schema: { type: 'string' } }))],
+          requestBody: { required: true, content: { 'text/xml': { schema: { type: 'string' } } } },
+          responses: { 200: { description: 'text/plain: success' }, 400: error, 401: error, 404: error, 413: error, 503: error },
+        },
+      },
       '/api/v1/inboxes/{id}/flow': {
         put: {
           summary: 'Point the inbox at a published flow (admin); running conversations keep the version they pinned',

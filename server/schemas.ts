@@ -95,6 +95,32 @@ export const schemas = {
       version: { oneOf: [versionNumber, { const: 'draft' }], description: 'A published version number, or `draft` (the default)' },
     },
   },
+  InboxCreateRequest: {
+    type: 'object', additionalProperties: false, required: ['name', 'channel', 'credentials'],
+    properties: {
+      id: { ...id(64), description: 'Chosen when left out' },
+      name: nonBlank(200),
+      channel: { type: 'string', enum: ['wechat'], description: 'WeChat Official Account (公众号)' },
+      credentials: {
+        type: 'object', additionalProperties: false, required: ['appId', 'appSecret', 'token', 'encodingAesKey'],
+        description: 'Encrypted at rest; never returned by a GET',
+        properties: {
+          appId: { type: 'string', pattern: '^wx[0-9a-f]{16}$' },
+          appSecret: { type: 'string', pattern: '^[A-Za-z0-9]{16,64}$' },
+          token: { type: 'string', pattern: '^[A-Za-z0-9]{3,32}$', description: 'The Token of the WeChat console (3-32 letters and digits)' },
+          encodingAesKey: { type: 'string', pattern: '^[A-Za-z0-9]{43}$', description: 'The EncodingAESKey of the WeChat console (43 letters and digits, as WeChat generates it)' },
+        },
+      },
+      settings: {
+        type: 'object', additionalProperties: false,
+        properties: {
+          apiBaseUrl: { type: 'string', pattern: '^https?://[^\\s/?#]+(/[^\\s?#]*)?$', maxLength: 500, description: 'Default https://api.weixin.qq.com' },
+          messageMode: { type: 'string', enum: ['plaintext', 'compatible', 'safe'], description: 'Default safe' },
+        },
+      },
+      flowId: { ...id(128), description: 'Default `default`' },
+    },
+  },
   InboxFlowRequest: {
     type: 'object', additionalProperties: false, required: ['flowId'],
     properties: { flowId: id(128) },

@@ -1,12 +1,14 @@
 // The worker process: `tsx server/start-worker.ts` (the launcher runs it).
 import { pathToFileURL } from 'node:url';
 import { DefaultLogger, Runtime, type WorkflowBundleOption } from '@temporalio/worker';
+import { channelSenders } from '../activities/channels';
 import { openStore } from '../activities/store';
 import { loadConfig, type Config } from './config';
 import { realtimeModels } from './realtime/models';
 import { NodeDirectory } from './realtime/node-directory';
 import { HttpPushPublisher } from './realtime/push-publisher';
 import { loadSharedSecret } from './realtime/shared-secret';
+import { loadSecretKey, openSecret } from './secrets';
 import { connectWorker } from './temporal';
 import { bundleWorkflows, createWorker } from './worker';
 
@@ -17,10 +19,13 @@ export async function runWorker(config: Config, workflowBundle?: WorkflowBundleO
   const nodes = new NodeDirectory(realtime);
   await nodes.start();
   const publisher = new HttpPushPublisher(nodes, await loadSharedSecret(realtime));
+  // Provider channels send with the inboxes' credentials, unsealed with the secret key.
+  const secretKey = await loadSecretKey(config);
+  const channels = channelSenders(store.models, (sealed) => openSecret(sealed, secretKey));
   const connection = await connectWorker(config);
   const worker = await createWorker({
     connection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, models: store.models,
-    deps: { publish: publisher.publish, integrations: config.integrations }, workflowBundle,
+    deps: { publish: publisher.publish, integrations: config.integrations, channels }, workflowBundle,
   });
   const running = worker.run();
   return {

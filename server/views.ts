@@ -16,6 +16,7 @@ export function messageView(m: WithId<MessageDoc>) {
     text: m.text,
     kind: m.kind ?? 'text',
     ...(m.clientMessageId ? { clientMessageId: m.clientMessageId } : {}),
+    ...(m.delivery?.status ? { delivery: { status: m.delivery.status, ...(m.delivery.error ? { error: m.delivery.error } : {}) } } : {}),
     at: m.at.toISOString(),
   };
 }

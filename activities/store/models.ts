@@ -10,6 +10,10 @@ const inboxSchema = new Schema({
   name: { type: String, required: true },
   channel: { type: String, required: true },
   flowId: { type: String, required: true },
+  /** The channel's secrets, sealed with SECRET_KEY (server/secrets.ts); never returned or logged. */
+  credentials: String,
+  /** The channel's non-secret settings (for WeChat: apiBaseUrl, messageMode). */
+  settings: Schema.Types.Mixed,
   createdAt: { type: Date, default: () => new Date() },
 }, opts);
 
@@ -152,6 +156,15 @@ const messageSchema = new Schema({
   clientMessageId: String,
   providerMessageId: String,
   at: { type: Date, required: true },
+  /** Outbound messages on a provider channel: whether the provider took it. */
+  delivery: {
+    type: new Schema({
+      status: { type: String, required: true, enum: ['sent', 'failed'] },
+      error: String,
+      attempts: Number,
+    }, { _id: false }),
+    default: undefined,
+  },
   // When it was written: transcripts are in this order, and a server that just
   // started catches up from it (`at` of an inbound message is when it was
   // received, which can be much earlier).

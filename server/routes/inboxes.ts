@@ -1,16 +1,34 @@
 // Inboxes (admin): where conversations come in, and which flow they run.
+import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
+import { isDuplicateKey } from '../../activities/store';
+import { wechatSettings, type WechatCredentials, type WechatSettings } from '../../activities/channels/wechat/inbox';
 import type { Config } from '../config';
+import { AppError } from '../errors';
 import { flowService } from '../flows/service';
 import { idParam, validate } from '../schemas';
+import { loadSecretKey, sealSecret } from '../secrets';
 import type { AppDeps } from '../app';
 
-interface InboxFields { _id: string; name: string; channel: string; flowId: string }
+interface InboxFields { _id: string; name: string; channel: string; flowId: string; settings?: unknown }
 
+interface InboxCreateRequest {
+  id?: string;
+  name: string;
+  channel: 'wechat';
+  credentials: WechatCredentials;
+  settings?: Partial<WechatSettings>;
+  flowId?: string;
+}
+
+const webhookUrl = (config: Config, i: InboxFields) => `${config.publicUrl}/webhooks/${i.channel}/${i._id}`;
+
+// Never the credentials: only what an admin may see again.
 function inboxView(i: InboxFields, flowVersion: number | null, config: Config) {
   return {
     id: i._id, name: i.name, channel: i.channel, flowId: i.flowId, flowVersion,
     ...(i.channel === 'webchat' ? { messagesUrl: `${config.publicUrl}/api/v1/webchat/${i._id}/messages` } : {}),
+    ...(i.channel === 'wechat' ? { webhookUrl: webhookUrl(config, i), settings: wechatSettings(i.settings as Partial<WechatSettings>) } : {}),
   };
 }
 
@@ -22,6 +40,31 @@ export function inboxRoutes({ models, config }: AppDeps): Router {
     const [inboxes, published] = await Promise.all([models.Inbox.find().sort({ _id: 1 }).lean(), models.Flow.find().select('publishedVersion').lean()]);
     const versions = new Map(published.map((f) => [f._id, f.publishedVersion]));
     res.json({ inboxes: inboxes.map((i) => inboxView(i, versions.get(i.flowId) ?? null, config)) });
+  });
+
+  // Creates a provider inbox; the answer is what to paste into the provider's
+  // console, shown this once (the admin just typed it).
+  r.post('/', validate('InboxCreateRequest'), async (req, res) => {
+    const body = req.body as InboxCreateRequest;
+    const flowId = body.flowId ?? 'default';
+    const flow = await models.Flow.findById(flowId).lean();
+    if (!flow && flowId !== 'default') throw new AppError(422, `no flow "${flowId}"`, { flowId });
+    const settings = wechatSettings(body.settings);
+    const inbox = {
+      _id: body.id ?? `${body.channel}-${randomUUID().slice(0, 8)}`, name: body.name, channel: body.channel, flowId,
+      credentials: sealSecret(body.credentials, await loadSecretKey(config)), settings,
+    };
+    try {
+      await models.Inbox.create(inbox);
+    } catch (err) {
+      if (isDuplicateKey(err)) throw new AppError(409, `inbox "${inbox._id}" exists already`, { id: inbox._id });
+      throw err;
+    }
+    const url = webhookUrl(config, inbox);
+    res.status(201).json({
+      ...inboxView(inbox, flow?.publishedVersion ?? null, config),
+      console: { url, token: body.credentials.token, encodingAesKey: body.credentials.encodingAesKey, messageMode: settings.messageMode },
+    });
   });
 
   // New conversations run the flow's published version; running ones keep the version they pinned.

@@ -1,0 +1,105 @@
+// Test support: a local stand-in for the WeChat API on 127.0.0.1 that speaks
+// its documented protocol — `GET /cgi-bin/token` (client_credential) and
+// `POST /cgi-bin/message/custom/send?access_token=` — and records what it got.
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface CustomMessage { touser: string; msgtype: string; text?: { content: string } }
+
+export interface FakeWechatServer {
+  url: string;
+  /** Messages accepted by custom/send, in order. */
+  sent: CustomMessage[];
+  /** How many access tokens were issued. */
+  tokensIssued: number;
+  /**
+   * The next custom/send answers this errcode once. 42001 (token expired)
+   * also revokes the token it was called with, as WeChat would.
+   */
+  failNextSend(errcode: number): void;
+  /** Every send to this openid is refused with this errcode (45015: outside the reply window). */
+  refuseOpenid(openid: string, errcode: number): void;
+  close(): Promise<void>;
+}
+
+const ERRMSG: Record<number, string> = {
+  [-1]: 'system error',
+  0: 'ok',
+  40002: 'invalid grant_type',
+  45002: 'content size out of limit',
+  40001: 'invalid credential, access_token is invalid or not latest',
+  40003: 'invalid openid',
+  40013: 'invalid appid',
+  40125: 'invalid appsecret',
+  42001: 'access_token expired',
+  44002: 'empty post data',
+  45015: 'response out of time limit or subscription is canceled',
+  47001: 'data format error',
+};
+
+export async function startFakeWechatServer(app: { appId: string; appSecret: string }): Promise<FakeWechatServer> {
+  const tokens = new Set<string>();
+  const failures: number[] = [];
+  const refused = new Map<string, number>();
+  const fake = {
+    url: '',
+    sent: [] as CustomMessage[],
+    tokensIssued: 0,
+    failNextSend: (errcode: number) => { failures.push(errcode); },
+    refuseOpenid: (openid: string, errcode: number) => { refused.set(openid, errcode); },
+    close: () => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }),
+  };
+
+  const answer = (res: ServerResponse, body: object) => {
+    res.writeHead(200, { 'content-type': 'application/json; encoding=utf-8' }).end(JSON.stringify(body));
+  };
+  const error = (res: ServerResponse, errcode: number) => answer(res, { errcode, errmsg: ERRMSG[errcode] ?? 'error' });
+
+  function token(url: URL, res: ServerResponse) {
+    if (url.searchParams.get('grant_type') !== 'client_credential') return error(res, 40002);
+    if (url.searchParams.get('appid') !== app.appId) return error(res, 40013);
+    if (url.searchParams.get('secret') !== app.appSecret) return error(res, 40125);
+    const accessToken = randomBytes(24).toString('base64url');
+    tokens.add(accessToken);
+    fake.tokensIssued++;
+    answer(res, { access_token: accessToken, expires_in: 7200 });
+  }
+
+  function send(url: URL, body: string, res: ServerResponse) {
+    const accessToken = url.searchParams.get('access_token') ?? '';
+    if (!tokens.has(accessToken)) return error(res, 40001);
+    const failure = failures.shift();
+    if (failure !== undefined) {
+      if (failure === 42001) tokens.delete(accessToken);
+      return error(res, failure);
+    }
+    let message: CustomMessage;
+    try {
+      message = JSON.parse(body) as CustomMessage;
+    } catch {
+      return error(res, 47001);
+    }
+    if (!message.touser) return error(res, 40003);
+    if (message.msgtype !== 'text' || typeof message.text?.content !== 'string' || !message.text.content) return error(res, 44002);
+    if (Buffer.byteLength(message.text.content) > 2048) return error(res, 45002);
+    const refusal = refused.get(message.touser);
+    if (refusal !== undefined) return error(res, refusal);
+    fake.sent.push(message);
+    error(res, 0);
+  }
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://fake');
+      if (req.method === 'GET' && url.pathname === '/cgi-bin/token') return token(url, res);
+      if (req.method === 'POST' && url.pathname === '/cgi-bin/message/custom/send') return send(url, Buffer.concat(chunks).toString('utf8'), res);
+      res.writeHead(404).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return fake;
+}

@@ -1,0 +1,136 @@
+// Sending to a WeChat follower through the customer-service message API
+// (`/cgi-bin/message/custom/send`), with the inbox's access_token cached and
+// refreshed. Transient trouble throws (the activity retries with backoff); a
+// permanent refusal is returned as a failed delivery. Tokens are never logged
+// and never put into an error message.
+import type { Delivery, OutboundToSend } from '../index';
+import { emojiToFaceCodes } from './emoji';
+import type { WechatInbox } from './inbox';
+
+/** WeChat's limit for one text message's content. */
+const MAX_TEXT_BYTES = 2048;
+const REQUEST_TIMEOUT_MS = 4_000;
+/** A token is replaced this long before WeChat says it expires. */
+const TOKEN_MARGIN_MS = 5 * 60_000;
+/** access_token invalid (40001), expired (42001), or not this account's (40014): fetch a new one, once. */
+const STALE_TOKEN = new Set([40001, 42001, 40014]);
+/** "System busy, try again later." */
+const BUSY = -1;
+
+export interface WechatSenderDeps {
+  /** The inbox with its credentials opened; undefined when it no longer exists. */
+  inbox(inboxId: string): Promise<WechatInbox | undefined>;
+}
+
+interface WechatReply { errcode?: number; errmsg?: string; access_token?: string; expires_in?: number }
+
+/** A refusal that retrying cannot change (wrong secret, an openid outside the reply window...). */
+class Refused extends Error {}
+
+export function wechatSender(deps: WechatSenderDeps) {
+  const tokens = new Map<string, { token: string; refreshAt: number }>();
+  const fetching = new Map<string, Promise<string>>();
+  /** Parts of a split message already sent, so an activity retry goes on from there. */
+  const progress = new Map<string, number>();
+
+  /** The cached token, or one fetch shared by everyone who needs a new one. */
+  function accessToken(inbox: WechatInbox, stale?: string): Promise<string> {
+    const key = `${inbox.settings.apiBaseUrl} ${inbox.credentials.appId}`;
+    const cached = tokens.get(key);
+    if (cached && cached.token !== stale && Date.now() < cached.refreshAt) return Promise.resolve(cached.token);
+    let pending = fetching.get(key);
+    if (!pending) {
+      pending = fetchToken(inbox).then((t) => { tokens.set(key, t); return t.token; });
+      fetching.set(key, pending);
+      const done = () => { fetching.delete(key); };
+      pending.then(done, done);
+    }
+    return pending;
+  }
+
+  async function send(msg: OutboundToSend): Promise<Delivery> {
+    const inbox = await deps.inbox(msg.inboxId);
+    if (!inbox) return { status: 'failed', error: `inbox "${msg.inboxId}" no longer exists` };
+    const parts = splitByBytes(emojiToFaceCodes(msg.text), MAX_TEXT_BYTES);
+    try {
+      for (let i = progress.get(msg.id) ?? 0; i < parts.length; i++) {
+        await sendPart(inbox, msg.visitorId, parts[i]!);
+        progress.set(msg.id, i + 1);
+      }
+      progress.delete(msg.id);
+      return { status: 'sent' };
+    } catch (err) {
+      if (!(err instanceof Refused)) throw err;
+      progress.delete(msg.id);
+      return { status: 'failed', error: err.message };
+    }
+  }
+
+  async function sendPart(inbox: WechatInbox, openid: string, content: string): Promise<void> {
+    const body = JSON.stringify({ touser: openid, msgtype: 'text', text: { content } });
+    let token = await accessToken(inbox);
+    for (let refreshed = false; ; refreshed = true) {
+      const url = `${inbox.settings.apiBaseUrl}/cgi-bin/message/custom/send?access_token=${encodeURIComponent(token)}`;
+      const reply = await call(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const code = reply.errcode ?? 0;
+      if (code === 0) return;
+      if (STALE_TOKEN.has(code) && !refreshed) {
+        token = await accessToken(inbox, token);
+        continue;
+      }
+      throw refusalOrRetry(code, reply.errmsg, 'custom/send');
+    }
+  }
+
+  return send;
+}
+
+async function fetchToken({ credentials, settings }: WechatInbox): Promise<{ token: string; refreshAt: number }> {
+  const query = new URLSearchParams({ grant_type: 'client_credential', appid: credentials.appId, secret: credentials.appSecret });
+  const reply = await call(`${settings.apiBaseUrl}/cgi-bin/token?${query}`, { method: 'GET' });
+  if (!reply.access_token) throw refusalOrRetry(reply.errcode ?? 0, reply.errmsg, 'token');
+  const lifetimeMs = (reply.expires_in ?? 7200) * 1000;
+  return { token: reply.access_token, refreshAt: Date.now() + Math.max(lifetimeMs - TOKEN_MARGIN_MS, 0) };
+}
+
+/** One API call; HTTP trouble and timeouts throw a retryable error that names no URL (it holds the token). */
+async function call(url: string, init: RequestInit): Promise<WechatReply> {
+  let res: Response;
+  try {
+    res = await fetch(url, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+  } catch (err) {
+    // The cause names the host, not the URL with its token.
+    throw new Error(`the WeChat API did not answer: ${(err as Error).name}`, { cause: err });
+  }
+  const text = await res.text();
+  if (!res.ok) throw new Error(`the WeChat API answered HTTP ${res.status}`);
+  try {
+    return JSON.parse(text) as WechatReply;
+  } catch {
+    throw new Error(`the WeChat API answered something that is not JSON (HTTP ${res.status})`);
+  }
+}
+
+function refusalOrRetry(code: number, errmsg: string | undefined, api: string): Error {
+  const what = `WeChat ${api} errcode ${code}${errmsg ? ` (${errmsg.slice(0, 200)})` : ''}`;
+  return code === BUSY ? new Error(`${what}: busy, will retry`) : new Refused(what);
+}
+
+/** Splits text into pieces of at most maxBytes UTF-8 bytes, never inside a character. */
+export function splitByBytes(text: string, maxBytes: number): string[] {
+  const parts: string[] = [];
+  let current = '';
+  let bytes = 0;
+  for (const ch of text) {
+    const size = Buffer.byteLength(ch);
+    if (bytes + size > maxBytes && current) {
+      parts.push(current);
+      current = '';
+      bytes = 0;
+    }
+    current += ch;
+    bytes += size;
+  }
+  if (current || parts.length === 0) parts.push(current);
+  return parts;
+}

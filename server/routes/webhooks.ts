@@ -1,0 +1,136 @@
+// Provider webhooks, `/webhooks/{channel}/{inboxId}`: no bearer auth, the
+// provider's signature is the auth. They read raw bodies (XML for WeChat), so
+// they are mounted before the app's JSON parser.
+import express, { Router, type Request } from 'express';
+import type { InboundMessage } from '../../activities/types';
+import { wechatCipher } from '../../activities/channels/wechat/crypto';
+import { wechatSettings, type WechatCredentials, type WechatInbox } from '../../activities/channels/wechat/inbox';
+import {
+  dedupeKey, inboundText, parseWechatInbound, UnsupportedWechatMessage, type WechatInbound,
+} from '../../activities/channels/wechat/message';
+import { signaturesEqual, wechatSignature } from '../../activities/channels/wechat/signature';
+import { parseWechatXml } from '../../activities/channels/wechat/xml';
+import { ttlCache } from '../../activities/ttl-cache';
+import { AppError } from '../errors';
+import { idParam, MAX_TEXT_LENGTH } from '../schemas';
+import { loadSecretKey, openSecret } from '../secrets';
+import type { AppDeps } from '../app';
+
+const OPENID = /^[A-Za-z0-9_-]{1,128}$/;
+
+/** What a customer sent when it has no text of its own, in both languages. */
+const PLACEHOLDERS: Record<Exclude<WechatInbound['kind'], 'event'>, string> = {
+  text: '[消息 Message]',
+  image: '[图片 Image]',
+  voice: '[语音 Voice]',
+  video: '[视频 Video]',
+  location: '[位置 Location]',
+  link: '[链接 Link]',
+};
+
+/** The text a message becomes (face codes already emoji); undefined for what starts no conversation. */
+function textOf(m: WechatInbound): string | undefined {
+  if (m.kind !== 'event') return (inboundText(m).trim() || PLACEHOLDERS[m.kind]).slice(0, MAX_TEXT_LENGTH);
+  if (m.event === 'subscribe') return '[关注 Followed the account]';
+  if (m.event === 'click') return `[菜单 Menu] ${m.eventKey ?? ''}`.trim();
+  // Unfollowing, opening a menu link, location reports: nothing for the bot or an agent.
+  return undefined;
+}
+
+export function webhookRoutes({ models, gateway, config }: AppDeps): Router {
+  const r = Router();
+
+  // Inboxes change rarely (a new or changed one is seen within 5 s); their credentials are opened once per load.
+  const findInbox = ttlCache(5_000, async (inboxId): Promise<WechatInbox | undefined> => {
+    const doc = await models.Inbox.findById(inboxId).lean().exec();
+    if (doc?.channel !== 'wechat' || !doc.credentials) return undefined;
+    const key = await loadSecretKey(config);
+    return { credentials: openSecret(doc.credentials, key) as WechatCredentials, settings: wechatSettings(doc.settings) };
+  });
+
+  async function wechatInbox(req: Request): Promise<WechatInbox & { id: string }> {
+    const id = idParam(req, 'inboxId');
+    const inbox = await findInbox(id);
+    if (!inbox) throw new AppError(404, `unknown WeChat inbox "${id}"`, { inboxId: id });
+    return { ...inbox, id };
+  }
+
+  // URL verification: WeChat signs token, timestamp and nonce; we echo echostr.
+  r.get('/wechat/:inboxId', async (req, res) => {
+    const { credentials } = await wechatInbox(req);
+    const q = query(req, ['signature', 'timestamp', 'nonce', 'echostr']);
+    if (!signaturesEqual(wechatSignature(credentials.token, q.timestamp, q.nonce), q.signature)) throw badSignature('signature');
+    res.type('text/plain').send(q.echostr);
+  });
+
+  // A message: verified, decrypted, parsed, handed to the conversation, and
+  // acknowledged with `success`; replies go out later through the API.
+  r.post('/wechat/:inboxId', express.text({ type: () => true, limit: '1mb' }), async (req, res) => {
+    const inbox = await wechatInbox(req);
+    const fields = wechatFields(inbox, req);
+    let message: WechatInbound;
+    try {
+      message = parseWechatInbound(fields);
+    } catch (err) {
+      // A well-formed message of a type not modelled yet is acknowledged, or WeChat would retry it.
+      if (err instanceof UnsupportedWechatMessage) return void res.type('text/plain').send('success');
+      throw new AppError(400, `not a WeChat message: ${(err as Error).message}`);
+    }
+    if (!OPENID.test(message.fromUser)) throw new AppError(400, 'FromUserName is not an openid');
+    const text = textOf(message);
+    if (text !== undefined) {
+      const inbound: InboundMessage = { providerMessageId: dedupeKey(message), text, receivedAt: Date.now() };
+      await gateway.deliver({ inboxId: inbox.id, channel: 'wechat', visitorId: message.fromUser }, inbound);
+    }
+    res.type('text/plain').send('success');
+  });
+
+  return r;
+}
+
+/** The message's fields, after checking the signature the inbox's mode calls for and decrypting. */
+function wechatFields({ credentials, settings }: WechatInbox, req: Request): Record<string, string> {
+  const body = typeof req.body === 'string' ? req.body : '';
+  const encrypted = req.query.encrypt_type === 'aes';
+  if (!encrypted) {
+    if (settings.messageMode === 'safe') throw new AppError(400, 'this inbox is in safe mode: expected an encrypted message (encrypt_type=aes)');
+    const q = query(req, ['signature', 'timestamp', 'nonce'], 'signature');
+    if (!signaturesEqual(wechatSignature(credentials.token, q.timestamp, q.nonce), q.signature)) throw badSignature('signature');
+    return parseXml(body);
+  }
+  const q = query(req, ['msg_signature', 'timestamp', 'nonce'], 'msg_signature');
+  const encrypt = parseXml(body).Encrypt;
+  if (!encrypt) throw new AppError(400, 'the encrypted message has no Encrypt field');
+  if (!signaturesEqual(wechatSignature(credentials.token, q.timestamp, q.nonce, encrypt), q.msg_signature)) throw badSignature('msg_signature');
+  let xml: string;
+  try {
+    xml = wechatCipher(credentials.encodingAesKey, credentials.appId).decrypt(encrypt);
+  } catch (err) {
+    throw new AppError(400, `the message could not be decrypted: ${(err as Error).message}`);
+  }
+  return parseXml(xml);
+}
+
+function parseXml(xml: string): Record<string, string> {
+  try {
+    return parseWechatXml(xml);
+  } catch (err) {
+    throw new AppError(400, `malformed or refused XML: ${(err as Error).message}`);
+  }
+}
+
+/** The named query parameters; a missing signature is a 401, anything else missing a 400. */
+function query<K extends string>(req: Request, names: K[], signature: K = names[0]!): Record<K, string> {
+  const out = {} as Record<K, string>;
+  for (const name of names) {
+    const value = req.query[name];
+    if (typeof value !== 'string' || !value) {
+      if (name === signature) throw badSignature(name);
+      throw new AppError(400, `missing query parameter ${name}`);
+    }
+    out[name] = value;
+  }
+  return out;
+}
+
+const badSignature = (name: string) => new AppError(401, `missing or wrong ${name}`);
