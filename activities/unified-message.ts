@@ -12,7 +12,7 @@ export const unifiedMessageSchema = {
     id: { type: 'string', minLength: 1, description: 'channel:inbox:providerMessageId, unique per channel and provider id' },
     conversationId: { type: 'string', minLength: 1 },
     inboxId: { type: 'string', minLength: 1 },
-    channel: { type: 'string', enum: ['webchat', 'wechat'] },
+    channel: { type: 'string', enum: ['webchat', 'wechat', 'wecom'] },
     visitorId: { type: 'string', minLength: 1 },
     direction: { const: 'in' },
     author: { const: 'visitor' },

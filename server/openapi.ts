@@ -77,9 +77,10 @@ export function openApiDocument(serverUrl: string) {
         get: { summary: 'Inboxes with their channel, flow and webhook URL, never their credentials (admin)', security: bearer, responses: { 200: { description: '`{inboxes}`' }, 401: error, 403: error } },
         post: {
           summary: 'Create a provider inbox (admin); its credentials are encrypted at rest and never returned again',
-          security: bearer, ...body('InboxCreateRequest'),
+          security: bearer,
+          requestBody: { required: true, content: { 'application/json': { schema: { oneOf: [{ $ref: '#/components/schemas/InboxCreateRequest' }, { $ref: '#/components/schemas/WecomInboxCreateRequest' }] } } } },
           responses: {
-            201: { description: '`{id, name, channel, flowId, webhookUrl, settings, console: {url, token, encodingAesKey, messageMode}}`: what to paste into the WeChat console, shown this once' },
+            201: { description: '`{id, name, channel, flowId, webhookUrl, settings, console: {url, token, encodingAesKey, messageMode?}}`: what to paste into the WeChat / WeCom console, shown this once' },
             ...authorErrors, 409: error, 422: error,
           },
         },
@@ -95,6 +96,19 @@ export function openApiDocument(serverUrl: string) {
           parameters: [idPath('inboxId'), ...['signature', 'msg_signature', 'timestamp', 'nonce', 'encrypt_type', 'openid'].map((name) => ({ name, in: 'query', schema: { type: 'string' } }))],
           requestBody: { required: true, content: { 'text/xml': { schema: { type: 'string' } } } },
           responses: { 200: { description: 'text/plain: success' }, 400: error, 401: error, 404: error, 413: error, 503: error },
+        },
+      },
+      '/webhooks/wecom/{inboxId}': {
+        get: {
+          summary: 'WeCom URL verification: answers the decrypted `echostr` when `msg_signature` signs the token, timestamp, nonce and echostr',
+          parameters: [idPath('inboxId'), ...['msg_signature', 'timestamp', 'nonce', 'echostr'].map((name) => ({ name, in: 'query', required: true, schema: { type: 'string' } }))],
+          responses: { 200: { description: 'text/plain: the decrypted echostr' }, 400: error, 401: error, 404: error },
+        },
+        post: {
+          summary: 'A WeCom customer-service callback (encrypted XML): verified, acknowledged with `success`; the messages are then pulled with kf/sync_msg',
+          parameters: [idPath('inboxId'), ...['msg_signature', 'timestamp', 'nonce'].map((name) => ({ name, in: 'query', required: true, schema: { type: 'string' } }))],
+          requestBody: { required: true, content: { 'text/xml': { schema: { type: 'string' } } } },
+          responses: { 200: { description: 'text/plain: success' }, 400: error, 401: error, 404: error, 413: error },
         },
       },
       '/api/v1/inboxes/{id}/flow': {

@@ -121,6 +121,32 @@ export const schemas = {
       flowId: { ...id(128), description: 'Default `default`' },
     },
   },
+  WecomInboxCreateRequest: {
+    type: 'object', additionalProperties: false, required: ['name', 'channel', 'credentials'],
+    properties: {
+      id: { ...id(64), description: 'Chosen when left out' },
+      name: nonBlank(200),
+      channel: { const: 'wecom', description: 'WeCom customer service (企业微信 微信客服)' },
+      credentials: {
+        type: 'object', additionalProperties: false, required: ['corpId', 'secret', 'token', 'encodingAesKey'],
+        description: 'Encrypted at rest; never returned by a GET',
+        properties: {
+          corpId: { type: 'string', pattern: '^[A-Za-z0-9]{4,64}$', description: 'The CorpID (企业ID)' },
+          secret: { type: 'string', pattern: '^[A-Za-z0-9_-]{16,128}$', description: 'The 微信客服 Secret' },
+          token: { type: 'string', pattern: '^[A-Za-z0-9]{3,32}$', description: 'The callback Token (3-32 letters and digits)' },
+          encodingAesKey: { type: 'string', pattern: '^[A-Za-z0-9]{43}$', description: 'The callback EncodingAESKey (43 letters and digits)' },
+        },
+      },
+      settings: {
+        type: 'object', additionalProperties: false,
+        properties: {
+          apiBaseUrl: { type: 'string', pattern: '^https?://[^\\s/?#]+(/[^\\s?#]*)?$', maxLength: 500, description: 'Default https://qyapi.weixin.qq.com' },
+          openKfId: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$', description: 'Only this customer-service account (open_kfid); default: the account each callback names' },
+        },
+      },
+      flowId: { ...id(128), description: 'Default `default`' },
+    },
+  },
   InboxFlowRequest: {
     type: 'object', additionalProperties: false, required: ['flowId'],
     properties: { flowId: id(128) },

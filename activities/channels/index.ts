@@ -6,6 +6,8 @@ import { ttlCache } from '../ttl-cache';
 import type { WechatCredentials, WechatInbox } from './wechat/inbox';
 import { wechatSettings } from './wechat/inbox';
 import { wechatSender } from './wechat/send';
+import { wecomSender } from './wecom/send';
+import { wecomState } from './wecom/store';
 
 /** What a provider did with a message. */
 export type Delivery = { status: 'sent' } | { status: 'failed'; error: string };
@@ -38,5 +40,5 @@ export function channelSenders(models: Models, openCredentials: (sealed: string)
     if (doc?.channel !== 'wechat' || !doc.credentials) return undefined;
     return { credentials: openCredentials(doc.credentials) as WechatCredentials, settings: wechatSettings(doc.settings) };
   });
-  return { wechat: wechatSender({ inbox: wechatInbox }) };
+  return { wechat: wechatSender({ inbox: wechatInbox }), wecom: wecomSender(wecomState(models, openCredentials)) };
 }

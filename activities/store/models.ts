@@ -210,6 +210,15 @@ const surveySchema = new Schema({
   at: { type: Date, required: true },
 }, opts);
 
+/** WeCom customer service: where an inbox's next sync_msg pull starts (one document per inbox, `_id` = inbox id, written by _id). */
+const wecomCursorSchema = new Schema({
+  _id: { type: String, required: true },
+  cursor: String,
+  /** The customer-service account (open_kfid) last pulled, which replies go out from. */
+  openKfId: String,
+  updatedAt: Date,
+}, opts);
+
 export type FaqDoc = InferSchemaType<typeof faqSchema> & { _id: string };
 export type ContactDoc = InferSchemaType<typeof contactSchema> & { _id: string };
 export type FlowStepDoc = InferSchemaType<typeof flowStepSchema> & { _id: string };
@@ -231,6 +240,7 @@ export function defineModels(conn: Connection) {
     Agent: conn.model('Agent', agentSchema, 'agents'),
     Seat: conn.model('Seat', seatSchema, 'seats'),
     Survey: conn.model('Survey', surveySchema, 'surveys'),
+    WecomCursor: conn.model('WecomCursor', wecomCursorSchema, 'wecomCursors'),
   };
 }
 

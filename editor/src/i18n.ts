@@ -55,6 +55,9 @@ const en = {
   'steps.noneFired': 'no rule fired, default way',
   'steps.failed': '{rule} did not fire: {fact}{path} {operator} {value} (was {actual})',
 
+  'channel.webchat': 'Web chat',
+  'channel.wechat': 'WeChat',
+  'channel.wecom': 'WeCom',
   'list.title': 'Queued and assigned',
   'list.empty': 'No conversations are waiting.',
   'list.loading': 'Loading conversations…',
@@ -379,6 +382,9 @@ const zh: Record<MessageKey, string> = {
   'steps.noneFired': '无规则命中，走默认出口',
   'steps.failed': '{rule} 未命中：{fact}{path} {operator} {value}（实际为 {actual}）',
 
+  'channel.webchat': '网页聊天',
+  'channel.wechat': '微信公众号',
+  'channel.wecom': '企业微信',
   'list.title': '排队与已分配',
   'list.empty': '暂无等待中的会话。',
   'list.loading': '正在加载会话…',

@@ -1,8 +1,9 @@
 // Inboxes (admin): where conversations come in, and which flow they run.
 import { randomUUID } from 'node:crypto';
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import { isDuplicateKey } from '../../activities/store';
 import { wechatSettings, type WechatCredentials, type WechatSettings } from '../../activities/channels/wechat/inbox';
+import { wecomSettings, type WecomCredentials, type WecomSettings } from '../../activities/channels/wecom/inbox';
 import type { Config } from '../config';
 import { AppError } from '../errors';
 import { flowService } from '../flows/service';
@@ -21,6 +22,21 @@ interface InboxCreateRequest {
   flowId?: string;
 }
 
+interface WecomInboxCreateRequest {
+  id?: string;
+  name: string;
+  channel: 'wecom';
+  credentials: WecomCredentials;
+  settings?: Partial<WecomSettings>;
+  flowId?: string;
+}
+
+/** The body's schema follows its channel. */
+const validateInboxCreate: RequestHandler = (req, res, next) => {
+  const channel = (req.body as { channel?: unknown } | undefined)?.channel;
+  validate(channel === 'wecom' ? 'WecomInboxCreateRequest' : 'InboxCreateRequest')(req, res, next);
+};
+
 const webhookUrl = (config: Config, i: InboxFields) => `${config.publicUrl}/webhooks/${i.channel}/${i._id}`;
 
 // Never the credentials: only what an admin may see again.
@@ -29,6 +45,7 @@ function inboxView(i: InboxFields, flowVersion: number | null, config: Config) {
     id: i._id, name: i.name, channel: i.channel, flowId: i.flowId, flowVersion,
     ...(i.channel === 'webchat' ? { messagesUrl: `${config.publicUrl}/api/v1/webchat/${i._id}/messages` } : {}),
     ...(i.channel === 'wechat' ? { webhookUrl: webhookUrl(config, i), settings: wechatSettings(i.settings as Partial<WechatSettings>) } : {}),
+    ...(i.channel === 'wecom' ? { webhookUrl: webhookUrl(config, i), settings: wecomSettings(i.settings as Partial<WecomSettings>) } : {}),
   };
 }
 
@@ -44,12 +61,12 @@ export function inboxRoutes({ models, config }: AppDeps): Router {
 
   // Creates a provider inbox; the answer is what to paste into the provider's
   // console, shown this once (the admin just typed it).
-  r.post('/', validate('InboxCreateRequest'), async (req, res) => {
-    const body = req.body as InboxCreateRequest;
+  r.post('/', validateInboxCreate, async (req, res) => {
+    const body = req.body as InboxCreateRequest | WecomInboxCreateRequest;
     const flowId = body.flowId ?? 'default';
     const flow = await models.Flow.findById(flowId).lean();
     if (!flow && flowId !== 'default') throw new AppError(422, `no flow "${flowId}"`, { flowId });
-    const settings = wechatSettings(body.settings);
+    const settings = body.channel === 'wecom' ? wecomSettings(body.settings) : wechatSettings(body.settings);
     const inbox = {
       _id: body.id ?? `${body.channel}-${randomUUID().slice(0, 8)}`, name: body.name, channel: body.channel, flowId,
       credentials: sealSecret(body.credentials, await loadSecretKey(config)), settings,
@@ -63,7 +80,10 @@ export function inboxRoutes({ models, config }: AppDeps): Router {
     const url = webhookUrl(config, inbox);
     res.status(201).json({
       ...inboxView(inbox, flow?.publishedVersion ?? null, config),
-      console: { url, token: body.credentials.token, encodingAesKey: body.credentials.encodingAesKey, messageMode: settings.messageMode },
+      console: {
+        url, token: body.credentials.token, encodingAesKey: body.credentials.encodingAesKey,
+        ...('messageMode' in settings ? { messageMode: settings.messageMode } : {}),
+      },
     });
   });
 

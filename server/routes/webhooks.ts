@@ -10,6 +10,10 @@ import {
 } from '../../activities/channels/wechat/message';
 import { signaturesEqual, wechatSignature } from '../../activities/channels/wechat/signature';
 import { parseWechatXml } from '../../activities/channels/wechat/xml';
+import { parseWecomCallback, type WecomKfCallback } from '../../activities/channels/wecom/callback';
+import type { WecomInbox } from '../../activities/channels/wecom/inbox';
+import { wecomState } from '../../activities/channels/wecom/store';
+import { wecomPuller } from '../../activities/channels/wecom/sync';
 import { ttlCache } from '../../activities/ttl-cache';
 import { AppError } from '../errors';
 import { idParam, MAX_TEXT_LENGTH } from '../schemas';
@@ -85,7 +89,53 @@ export function webhookRoutes({ models, gateway, config }: AppDeps): Router {
     res.type('text/plain').send('success');
   });
 
+  // WeCom customer service (企业微信 微信客服): the same signature and crypto
+  // with the CorpID as ReceiveId. A callback only says "messages are waiting":
+  // it is acknowledged at once and the messages are pulled afterwards.
+  const wecom = wecomState(models, async (sealed) => openSecret(sealed, await loadSecretKey(config)));
+  const wecomPull = wecomPuller({ state: wecom, deliver: (ref, message) => gateway.deliver(ref, message) });
+
+  async function wecomInbox(req: Request): Promise<WecomInbox & { id: string }> {
+    const id = idParam(req, 'inboxId');
+    const inbox = await wecom.inbox(id);
+    if (!inbox) throw new AppError(404, `unknown WeCom inbox "${id}"`, { inboxId: id });
+    return { ...inbox, id };
+  }
+
+  // URL verification: msg_signature signs token, timestamp, nonce and the encrypted echostr; we answer it decrypted.
+  r.get('/wecom/:inboxId', async (req, res) => {
+    const { credentials } = await wecomInbox(req);
+    const q = query(req, ['msg_signature', 'timestamp', 'nonce', 'echostr']);
+    if (!signaturesEqual(wechatSignature(credentials.token, q.timestamp, q.nonce, q.echostr), q.msg_signature)) throw badSignature('msg_signature');
+    res.type('text/plain').send(wecomDecrypt(credentials, q.echostr));
+  });
+
+  r.post('/wecom/:inboxId', express.text({ type: () => true, limit: '1mb' }), async (req, res) => {
+    const inbox = await wecomInbox(req);
+    const q = query(req, ['msg_signature', 'timestamp', 'nonce']);
+    const encrypt = parseXml(typeof req.body === 'string' ? req.body : '').Encrypt;
+    if (!encrypt) throw new AppError(400, 'the callback has no Encrypt field');
+    if (!signaturesEqual(wechatSignature(inbox.credentials.token, q.timestamp, q.nonce, encrypt), q.msg_signature)) throw badSignature('msg_signature');
+    let callback: WecomKfCallback | undefined;
+    try {
+      callback = parseWecomCallback(parseXml(wecomDecrypt(inbox.credentials, encrypt)));
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      throw new AppError(400, `not a WeCom callback: ${(err as Error).message}`);
+    }
+    if (callback) void wecomPull(inbox.id, callback);
+    res.type('text/plain').send('success');
+  });
+
   return r;
+}
+
+function wecomDecrypt(credentials: WecomInbox['credentials'], encrypted: string): string {
+  try {
+    return wechatCipher(credentials.encodingAesKey, credentials.corpId).decrypt(encrypted);
+  } catch (err) {
+    throw new AppError(400, `could not be decrypted: ${(err as Error).message}`);
+  }
 }
 
 /** The message's fields, after checking the signature the inbox's mode calls for and decrypting. */

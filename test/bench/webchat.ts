@@ -12,45 +12,32 @@
 // Progress goes to stderr; stdout gets the report table and, as its last line,
 // one JSON object with every figure. Child process output goes to log files in
 // the temp dir (kept with --keep).
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import http from 'node:http';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { openStore } from '../../activities/store';
-import { freePort, manage, PROJECT_ROOT, startFerretDB, startTemporalDev, type ManagedProcess } from '../../server/embedded';
-import { DEMO_INBOX_ID, seedDemo } from '../../server/seed';
+import { DEMO_INBOX_ID } from '../../server/seed';
+import { openLoop, platform, positive, sleep, type PlatformHandle } from './platform';
 import { formatTable, summarize, type BenchParams, type BenchRaw } from './report';
 
 /** FAQ questions the demo bot answers (none contains a hand-off phrase such as 客服 or agent). */
 const TEXTS = ['你们的营业时间是几点？', 'How do I get a refund?', '运费多少', '怎么开发票'];
 const MIN_VISITOR_INTERVAL_S = 2;
 const MAX_IN_FLIGHT = 256;
-const READY_TIMEOUT_MS = 180_000;
 const STREAM_OPEN_TIMEOUT_MS = 30_000;
 const STREAM_OPEN_CONCURRENCY = 20;
 const REQUEST_TIMEOUT_MS = 30_000;
 const REPLY_WAIT_MS = 30_000;
 
 const log = (line: string) => console.error(`[bench] ${line}`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // ---------------------------------------------------------------- options
 
 interface Options extends BenchParams {
   keep: boolean;
-}
-
-function positive(name: string, value: string, integer: boolean): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
-    throw new Error(`--${name} must be a positive ${integer ? 'integer' : 'number'}, got "${value}"`);
-  }
-  return n;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -68,86 +55,6 @@ function parseOptions(argv: string[]): Options {
   // The load is spread so that no visitor writes more than once per 2 s.
   const visitors = Math.max(visitorsRequested, Math.ceil(rate * MIN_VISITOR_INTERVAL_S));
   return { visitorsRequested, visitors, rate, durationS: positive('duration', values.duration, false), keep: values.keep };
-}
-
-// ---------------------------------------------------------------- processes
-
-const processes: ManagedProcess[] = [];
-let stopping = false;
-let reportCrash: (err: Error) => void = () => undefined;
-/** Rejects when a child process exits before we stop it. */
-const crashed = new Promise<never>((_, reject) => { reportCrash = reject; });
-
-const logTail = (file: string, lines = 20) => readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-
-function track(proc: ManagedProcess, logFile: string): void {
-  processes.push(proc);
-  proc.child.once('exit', (code, signal) => {
-    if (!stopping) reportCrash(new Error(`${proc.name} exited unexpectedly (${code ?? signal}); the end of ${logFile}:\n${logTail(logFile)}`));
-  });
-}
-
-/** Runs a server entry point as the launcher does: node --import tsx, output to a log file. */
-function spawnEntry(name: string, entry: string, env: NodeJS.ProcessEnv, logFile: string): void {
-  const tsx = createRequire(import.meta.url).resolve('tsx');
-  const out = openSync(logFile, 'a');
-  const prof = process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}/${name}`] : [];
-  const child = spawn(process.execPath, [...prof, '--import', tsx, join(PROJECT_ROOT, 'server', entry)], {
-    cwd: PROJECT_ROOT, env, stdio: ['ignore', out, out], detached: true, // Ctrl-C reaches them through us, in order
-  });
-  closeSync(out); // the child has its own copy
-  track(manage(name, child), logFile);
-}
-
-async function seed(mongoUri: string): Promise<void> {
-  const store = await openStore(mongoUri);
-  try {
-    await seedDemo(store.models);
-  } finally {
-    await store.close();
-  }
-}
-
-async function waitReady(url: string): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  let last = 'no answer yet';
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
-      if (res.ok) return;
-      last = `${res.status} ${await res.text()}`;
-    } catch (err) {
-      last = (err as Error).message;
-    }
-    await sleep(500);
-  }
-  throw new Error(`the server was not ready within ${READY_TIMEOUT_MS / 1000} s: ${last}`);
-}
-
-/** Starts the whole platform in `dir`; returns the API's base URL once /readyz answers 200. */
-async function startPlatform(dir: string): Promise<string> {
-  log(`starting Temporal and FerretDB in ${dir}`);
-  const [temporal, ferret] = await Promise.all([
-    startTemporalDev({ dbFile: join(dir, 'temporal.db'), headless: true, logFile: join(dir, 'temporal.log') }),
-    startFerretDB({ dir: join(dir, 'ferretdb'), logFile: join(dir, 'ferretdb.log') }),
-  ]);
-  track(temporal, join(dir, 'temporal.log'));
-  track(ferret, join(dir, 'ferretdb.log'));
-  await seed(ferret.uri);
-
-  const port = await freePort();
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dir,
-    TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: 'default', TEMPORAL_API_KEY: '', TEMPORAL_TASK_QUEUE: 'bench',
-    MONGODB_URI: ferret.uri,
-  };
-  log('starting the worker and the API server');
-  spawnEntry('worker', 'start-worker.ts', env, join(dir, 'worker.log'));
-  spawnEntry('server', 'start-server.ts', env, join(dir, 'server.log'));
-  const url = `http://127.0.0.1:${port}`;
-  await waitReady(`${url}/readyz`);
-  return url;
 }
 
 // ---------------------------------------------------------------- visitors
@@ -220,7 +127,7 @@ function openStream(baseUrl: string, visitor: Visitor): Promise<void> {
         const at = performance.now();
         buffer = parseEvents(buffer + chunk, (data) => onStreamedMessage(visitor, JSON.parse(data) as StreamedMessage, at));
       });
-      res.once('close', () => { if (!stopping) streamsLost++; });
+      res.once('close', () => { if (!streamsClosing) streamsLost++; });
       resolve();
     });
   });
@@ -292,28 +199,16 @@ async function runLoad(baseUrl: string, visitors: Visitor[], opts: Options): Pro
   const url = `${baseUrl}/api/v1/webchat/${DEMO_INBOX_ID}/messages`;
   const agent = new http.Agent({ keepAlive: true, maxSockets: MAX_IN_FLIGHT });
   const stats: LoadStats = { sent: 0, skipped: 0, errors: {}, elapsedS: 0 };
-  const total = Math.round(opts.rate * opts.durationS);
-  const inFlight = new Set<Promise<void>>();
-  const start = performance.now();
   try {
-    for (let k = 0; k < total; k++) {
-      const wait = start + (k * 1000) / opts.rate - performance.now();
-      if (wait > 0) await sleep(wait);
-      if (inFlight.size >= MAX_IN_FLIGHT) {
-        stats.skipped++;
-        continue;
-      }
+    // Each request ends within REQUEST_TIMEOUT_MS.
+    const { skipped, elapsedS } = await openLoop({ ...opts, maxInFlight: MAX_IN_FLIGHT }, (k) => {
       const round = Math.floor(k / visitors.length);
-      const visitor = visitors[k % visitors.length];
-      const request: Promise<void> = sendMessage(agent, url, visitor, TEXTS[(k + round) % TEXTS.length], stats)
-        .finally(() => inFlight.delete(request));
-      inFlight.add(request);
-    }
-    await Promise.all(inFlight); // each request ends within REQUEST_TIMEOUT_MS
+      return sendMessage(agent, url, visitors[k % visitors.length], TEXTS[(k + round) % TEXTS.length], stats);
+    });
+    Object.assign(stats, { skipped, elapsedS });
   } finally {
     agent.destroy();
   }
-  stats.elapsedS = (performance.now() - start) / 1000;
   return stats;
 }
 
@@ -341,8 +236,8 @@ function collect(visitors: Visitor[], stats: LoadStats): BenchRaw {
 
 // ---------------------------------------------------------------- main
 
-async function bench(opts: Options, dir: string): Promise<BenchRaw> {
-  const baseUrl = await startPlatform(dir);
+async function bench(opts: Options, stack: PlatformHandle): Promise<BenchRaw> {
+  const { url: baseUrl } = await stack.start();
   const tag = randomUUID().slice(0, 8);
   const visitors: Visitor[] = Array.from({ length: opts.visitors }, (_, i) => ({ id: `bench-${tag}-${i}`, sent: new Map(), awaitingReply: [] }));
   log(`ready at ${baseUrl}; opening ${visitors.length} visitor streams`);
@@ -354,41 +249,34 @@ async function bench(opts: Options, dir: string): Promise<BenchRaw> {
   return collect(visitors, stats);
 }
 
-/** Stops streams and children (newest first, SIGTERM then wait) and removes the temp dir. Idempotent. */
-let stopped: Promise<void> | undefined;
-function stopAll(dir: string, keep: boolean): Promise<void> {
-  stopped ??= (async () => {
-    stopping = true;
-    closeStreams();
-    for (const proc of [...processes].reverse()) {
-      await proc.stop().catch((err: Error) => log(`could not stop ${proc.name}: ${err.message}`));
-    }
-    if (keep) log(`kept ${dir}`);
-    else rmSync(dir, { recursive: true, force: true });
-  })();
-  return stopped;
+/** Closes the visitor streams, then stops the platform (idempotent). */
+let streamsClosing = false;
+function stopAll(stack: PlatformHandle): Promise<void> {
+  streamsClosing = true;
+  closeStreams();
+  return stack.stop();
 }
 
 async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2));
-  const dir = mkdtempSync(join(tmpdir(), 'huiliu-bench-'));
+  const stack = platform(mkdtempSync(join(tmpdir(), 'huiliu-bench-')), { keep: opts.keep, log });
   const interrupt = async (code: number) => {
-    if (stopping) return; // a second signal (tsx relays them too), or already stopping
+    if (stack.stopping) return; // a second signal (tsx relays them too), or already stopping
     log('interrupted; stopping');
-    await stopAll(dir, opts.keep);
+    await stopAll(stack);
     process.exit(code);
   };
   process.on('SIGINT', () => void interrupt(130));
   process.on('SIGTERM', () => void interrupt(143));
   try {
-    const raw = await Promise.race([bench(opts, dir), crashed]);
-    await stopAll(dir, opts.keep);
+    const raw = await Promise.race([bench(opts, stack), stack.crashed]);
+    await stopAll(stack);
     const result = summarize(opts, raw);
     console.log(formatTable(result));
     console.log(JSON.stringify(result));
   } catch (err) {
-    if (!stopping) log(`failed: ${(err as Error).message}${opts.keep ? '' : '\n(run with --keep to keep the logs)'}`);
-    await stopAll(dir, opts.keep);
+    if (!stack.stopping) log(`failed: ${(err as Error).message}${opts.keep ? '' : '\n(run with --keep to keep the logs)'}`);
+    await stopAll(stack);
     process.exit(1);
   }
 }

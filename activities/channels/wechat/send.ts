@@ -3,6 +3,7 @@
 // refreshed. Transient trouble throws (the activity retries with backoff); a
 // permanent refusal is returned as a failed delivery. Tokens are never logged
 // and never put into an error message.
+import { accessTokenCache, type IssuedToken } from '../access-token';
 import type { Delivery, OutboundToSend } from '../index';
 import { emojiToFaceCodes } from './emoji';
 import type { WechatInbox } from './inbox';
@@ -10,8 +11,6 @@ import type { WechatInbox } from './inbox';
 /** WeChat's limit for one text message's content. */
 const MAX_TEXT_BYTES = 2048;
 const REQUEST_TIMEOUT_MS = 4_000;
-/** A token is replaced this long before WeChat says it expires. */
-const TOKEN_MARGIN_MS = 5 * 60_000;
 /** access_token invalid (40001), expired (42001), or not this account's (40014): fetch a new one, once. */
 const STALE_TOKEN = new Set([40001, 42001, 40014]);
 /** "System busy, try again later." */
@@ -28,25 +27,10 @@ interface WechatReply { errcode?: number; errmsg?: string; access_token?: string
 class Refused extends Error {}
 
 export function wechatSender(deps: WechatSenderDeps) {
-  const tokens = new Map<string, { token: string; refreshAt: number }>();
-  const fetching = new Map<string, Promise<string>>();
+  const tokens = accessTokenCache((inbox: WechatInbox) => `${inbox.settings.apiBaseUrl} ${inbox.credentials.appId}`, fetchToken);
+  const accessToken = (inbox: WechatInbox, stale?: string) => tokens.get(inbox, stale);
   /** Parts of a split message already sent, so an activity retry goes on from there. */
   const progress = new Map<string, number>();
-
-  /** The cached token, or one fetch shared by everyone who needs a new one. */
-  function accessToken(inbox: WechatInbox, stale?: string): Promise<string> {
-    const key = `${inbox.settings.apiBaseUrl} ${inbox.credentials.appId}`;
-    const cached = tokens.get(key);
-    if (cached && cached.token !== stale && Date.now() < cached.refreshAt) return Promise.resolve(cached.token);
-    let pending = fetching.get(key);
-    if (!pending) {
-      pending = fetchToken(inbox).then((t) => { tokens.set(key, t); return t.token; });
-      fetching.set(key, pending);
-      const done = () => { fetching.delete(key); };
-      pending.then(done, done);
-    }
-    return pending;
-  }
 
   async function send(msg: OutboundToSend): Promise<Delivery> {
     const inbox = await deps.inbox(msg.inboxId);
@@ -85,12 +69,11 @@ export function wechatSender(deps: WechatSenderDeps) {
   return send;
 }
 
-async function fetchToken({ credentials, settings }: WechatInbox): Promise<{ token: string; refreshAt: number }> {
+async function fetchToken({ credentials, settings }: WechatInbox): Promise<IssuedToken> {
   const query = new URLSearchParams({ grant_type: 'client_credential', appid: credentials.appId, secret: credentials.appSecret });
   const reply = await call(`${settings.apiBaseUrl}/cgi-bin/token?${query}`, { method: 'GET' });
   if (!reply.access_token) throw refusalOrRetry(reply.errcode ?? 0, reply.errmsg, 'token');
-  const lifetimeMs = (reply.expires_in ?? 7200) * 1000;
-  return { token: reply.access_token, refreshAt: Date.now() + Math.max(lifetimeMs - TOKEN_MARGIN_MS, 0) };
+  return { token: reply.access_token, expiresInSeconds: reply.expires_in ?? 7200 };
 }
 
 /** One API call; HTTP trouble and timeouts throw a retryable error that names no URL (it holds the token). */

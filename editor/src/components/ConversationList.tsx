@@ -1,5 +1,5 @@
 import type { Conversation } from '../api';
-import { formatTime, useI18n } from '../i18n';
+import { formatTime, useI18n, type MessageKey } from '../i18n';
 import { Spinner } from './Button';
 import { StatusBadge } from './StatusBadge';
 
@@ -43,6 +43,9 @@ export function ConversationList({ conversations, selectedId, meId, onSelect }: 
   );
 }
 
+/** The channel badge on each conversation, so one inbox list can tell WeChat from the web widget. */
+const CHANNEL_LABELS: Record<string, MessageKey> = { webchat: 'channel.webchat', wechat: 'channel.wechat', wecom: 'channel.wecom' };
+
 interface ConversationItemProps {
   conversation: Conversation;
   meId: string;
@@ -64,10 +67,14 @@ function ConversationItem({ conversation, meId, selected, onSelect }: Conversati
       data-testid="conversation-item"
       data-conversation-id={conversation.id}
       data-visitor-id={conversation.visitorId}
+      data-channel={conversation.channel}
       onClick={onSelect}
     >
       <span className="conv-item-row">
         <StatusBadge status={conversation.status} />
+        <span className={`badge badge-channel badge-channel-${conversation.channel}`} data-testid="channel-badge">
+          {CHANNEL_LABELS[conversation.channel] ? t(CHANNEL_LABELS[conversation.channel]) : conversation.channel}
+        </span>
         {owner && <span className="badge badge-owner">{owner}</span>}
         <time className="muted small conv-item-time" dateTime={conversation.updatedAt}>
           {formatTime(conversation.updatedAt, lang)}
