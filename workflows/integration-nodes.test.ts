@@ -95,8 +95,9 @@ describe('integration nodes in a running conversation', () => {
     await say('还有 555555555');
     await waitFor('shop down', async () => (await transcript(conversationId)).length >= 6, 60_000);
     expect((await transcript(conversationId)).slice(3)).toEqual(['没有找到这个订单号。', '还有 555555555', '暂时查不到物流信息，请稍后再试。']);
-    const failure = await t.m.FlowStep.findOne({ conversationId, nodeId: 'order', handle: 'error' }).lean();
-    expect(failure?.note?.en).toMatch(/503|unavailable/i);
+    // Steps reach the timeline when the flow next waits, just after the reply.
+    const failure = await waitFor('the failed lookup in the timeline', () => t.m.FlowStep.findOne({ conversationId, nodeId: 'order', handle: 'error' }).lean());
+    expect(failure.note?.en).toMatch(/503|unavailable/i);
     await checkReplay(t, conversationWorkflowId('shop', visitor), 'flow-integrations');
   });
 });

@@ -69,7 +69,9 @@ describe('a plugin registered in a test', () => {
     await say('嗯');
     await waitFor('second reply', async () => (await replies()).length >= 2);
     expect(await replies()).toEqual(['long (6 words)', '短消息']); // "嗯" is a word shorter than minLength 2 (and Chinese)
-    const notes = (await t.m.FlowStep.find({ conversationId, nodeId: 'count' }).sort({ at: 1, _id: 1 }).lean()).map((s) => s.note?.en);
-    expect(notes).toEqual(['6 words', '0 words']);
+    // Steps reach the timeline when the flow next waits, just after the reply.
+    const notes = async () => (await t.m.FlowStep.find({ conversationId, nodeId: 'count' }).sort({ at: 1, _id: 1 }).lean()).map((s) => s.note?.en);
+    await waitFor('both steps in the timeline', async () => (await notes()).length >= 2);
+    expect(await notes()).toEqual(['6 words', '0 words']);
   });
 });
