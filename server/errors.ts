@@ -14,6 +14,9 @@ export class AppError extends Error {
   }
 }
 
+/** Driver errors that mean MongoDB cannot be reached right now (not that the request is wrong). */
+const DATABASE_DOWN = new Set(['MongoServerSelectionError', 'MongoNetworkError', 'MongoNetworkTimeoutError', 'MongoNotConnectedError']);
+
 export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
   const e = err as { status?: number; statusCode?: number; type?: string; message?: string };
   if (err instanceof AppError) {
@@ -25,6 +28,12 @@ export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
   if (status && status >= 400 && status < 500) {
     const error = e.type === 'entity.too.large' ? 'request body is larger than 1 MB' : e.type === 'entity.parse.failed' ? 'malformed JSON body' : (e.message ?? 'bad request');
     res.status(status).json({ error, details: { type: e.type ?? null } });
+    return;
+  }
+  // The database is unreachable: like Temporal being down, a retry later works (providers retry on 5xx).
+  if (DATABASE_DOWN.has((err as Error).name)) {
+    console.error(`[huiliu] database unavailable: ${(err as Error).message}`);
+    res.status(503).set('Retry-After', '5').json({ error: 'the database is unavailable; retry shortly', details: { retryAfterSeconds: 5 } });
     return;
   }
   console.error('[huiliu] unexpected error:', err);
