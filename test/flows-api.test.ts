@@ -171,6 +171,14 @@ describe('flows API', () => {
     expect(diff.body.diff.rules).toEqual([expect.objectContaining({ nodeId: 'route', added: ['vip-first'], removed: [] })]);
     const unchanged = (await call('GET', `/flows/${id}/diff?from=2&to=draft`)).body.diff;
     expect(unchanged).toMatchObject({ nodes: { added: [], removed: [], changed: [] }, edges: { added: [], removed: [], changed: [] }, rules: [] });
+
+    // The list says what is live and whether the draft has unpublished changes, in one request.
+    const row = async () => (await call('GET', '/flows')).body.flows.find((f: { id: string }) => f.id === id);
+    expect(await row()).toMatchObject({ publishedVersion: 2, draftStatus: 'same', live: { version: 2, publishedBy: 'analyst-mei', message: 'VIPs first; stricter bot' } });
+    await saveDraft(id, defaultFlow);
+    expect(await row()).toMatchObject({ draftStatus: 'changed' });
+    const unpublished = await createFlow('Never published');
+    expect((await call('GET', '/flows')).body.flows.find((f: { id: string }) => f.id === unpublished)).toMatchObject({ draftStatus: 'new', live: null });
   });
 
   it('rolls back by publishing an old version again as a new version with rollbackOf', async () => {

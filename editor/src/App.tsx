@@ -1,5 +1,6 @@
 import { lazy, Suspense } from 'react';
 import { AgentPane } from './components/AgentPane';
+import { Brand } from './components/Brand';
 import { Spinner } from './components/Button';
 import { LanguageSwitch } from './components/LanguageSwitch';
 import { VisitorPane } from './components/VisitorPane';
@@ -38,14 +39,7 @@ function DemoPage() {
   return (
     <div className="app">
       <header className="app-header">
-        <div className="brand">
-          <span className="brand-mark" aria-hidden="true" />
-          <h1>
-            {i18n.t('app.name')}
-            <span className="brand-sub">{i18n.lang === 'zh' ? 'Huiliu' : '汇流'}</span>
-          </h1>
-          <span className="brand-tagline">{i18n.t('app.tagline')}</span>
-        </div>
+        <Brand tagline={i18n.t('app.tagline')} />
         <nav className="header-nav">
           <a href="/flows" onClick={followLink} data-testid="nav-flows">
             {i18n.t('flows.nav')}

@@ -208,9 +208,17 @@ export function flowService(models: Models, integrations?: Integrations) {
   return {
     get,
 
+    /** Every flow with the inboxes running it, its live version, and whether its draft differs from it. */
     async list() {
       const [flows, inboxes] = await Promise.all([Flow.find().sort({ updatedAt: -1 }).lean(), Inbox.find().select('flowId').lean()]);
-      return flows.map((f) => flowSummary(f, inboxes.filter((i) => i.flowId === f._id).map((i) => i._id)));
+      return Promise.all(flows.map(async (f) => {
+        const live = f.publishedVersion > 0 ? await FlowVersion.findById(versionId(f._id, f.publishedVersion)).lean() : null;
+        return {
+          ...flowSummary(f, inboxes.filter((i) => i.flowId === f._id).map((i) => i._id)),
+          live: live && versionView(live),
+          draftStatus: live ? draftStatus(live.definition as FlowDefinition, await draftOf(f)) : 'new',
+        };
+      }));
     },
 
     async create(input: { name: string; description?: string; definition?: Record<string, unknown> }, actor: Actor) {
@@ -358,6 +366,17 @@ function flowSummary(f: FlowFields, inboxes: string[]) {
     publishedVersion: f.publishedVersion, draftRevision: revisionOf(f),
     updatedAt: f.updatedAt?.toISOString() ?? null, inboxes,
   };
+}
+
+/** Whether the draft has changes the live version lacks (moves count: the analyst made them). */
+function draftStatus(live: FlowDefinition, draft: unknown): 'changed' | 'same' | 'unknown' {
+  try {
+    const { nodes, edges } = diffFlows(live, draft as FlowDefinition);
+    const lists = [nodes.added, nodes.removed, nodes.changed, nodes.moved, edges.added, edges.removed, edges.changed];
+    return lists.some((list) => list.length > 0) ? 'changed' : 'same';
+  } catch {
+    return 'unknown'; // a draft too broken to compare
+  }
 }
 
 function versionView(v: { version: number; publishedBy?: string | null; publishedAt?: Date | null; message?: string | null; rollbackOf?: number | null }) {

@@ -1,10 +1,9 @@
-import { useCallback, useState, type FormEvent } from 'react';
-import { getMe, type Me } from '../api';
-import { useAction, useStoredState } from '../hooks';
+import { useCallback, useState } from 'react';
+import type { Me } from '../api';
+import { useStoredState } from '../hooks';
 import { useI18n } from '../i18n';
 import { AgentWorkspace } from './AgentWorkspace';
-import { Button } from './Button';
-import { ErrorNotice } from './ErrorNotice';
+import { TokenSignIn } from './TokenSignIn';
 
 export function AgentPane() {
   const { t } = useI18n();
@@ -38,46 +37,8 @@ export function AgentPane() {
       {token ? (
         <AgentWorkspace token={token} me={me} onMe={setMe} onSignOut={signOut} />
       ) : (
-        <SignInForm reason={signOutReason} onSignedIn={signIn} />
+        <TokenSignIn idPrefix="agent" label={t('agent.token')} hint={t('agent.tokenHint')} className="sign-in" reason={signOutReason} onSignedIn={signIn} />
       )}
     </section>
-  );
-}
-
-function SignInForm({ reason, onSignedIn }: { reason: unknown; onSignedIn: (token: string, me: Me) => void }) {
-  const { t } = useI18n();
-  const [draft, setDraft] = useState('');
-  const action = useAction();
-
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    const token = draft.trim();
-    if (!token) return;
-    void action.run('signIn', async () => onSignedIn(token, await getMe(token)));
-  }
-
-  return (
-    <form className="sign-in" onSubmit={submit}>
-      <label htmlFor="agent-token">{t('agent.token')}</label>
-      <p className="hint" id="agent-token-hint">
-        {t('agent.tokenHint')}
-      </p>
-      <div className="field-row">
-        <input
-          id="agent-token"
-          data-testid="agent-token"
-          type="password"
-          aria-describedby="agent-token-hint"
-          value={draft}
-          onChange={(event) => setDraft(event.target.value)}
-          autoComplete="off"
-          spellCheck={false}
-        />
-        <Button type="submit" variant="primary" data-testid="agent-sign-in" busy={action.busy !== null} disabled={!draft.trim()}>
-          {t('agent.signIn')}
-        </Button>
-      </div>
-      <ErrorNotice error={action.error ?? reason} />
-    </form>
   );
 }

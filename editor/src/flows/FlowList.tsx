@@ -1,48 +1,24 @@
 // Every flow with the inboxes that run it, whether its draft has unpublished
-// changes, and its live version (who published it, when); create a new one.
+// changes, and its live version (who published it, when), all from one
+// GET /flows; create a new one.
 import { useEffect, useState, type FormEvent } from 'react';
 import { Button, Spinner } from '../components/Button';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { useAction } from '../hooks';
 import { useI18n } from '../i18n';
 import { followLink, navigate } from '../router';
-import type { FlowSummary, FlowsApi, FlowVersion } from './api';
+import type { FlowListEntry, FlowsApi } from './api';
 import { formatDateTime } from './format';
-
-/** What the list learns per flow after the list itself: its live version and whether the draft differs. */
-interface FlowStatus {
-  live: FlowVersion | null;
-  draft: 'new' | 'changed' | 'same' | 'unknown';
-}
-
-async function statusOf(api: FlowsApi, flow: FlowSummary, signal: AbortSignal): Promise<FlowStatus> {
-  if (flow.publishedVersion === 0) return { live: null, draft: 'new' };
-  const [versions, diff] = await Promise.all([
-    api.versions(flow.id, signal),
-    api.diff(flow.id, flow.publishedVersion, 'draft', signal).catch(() => null), // an unreadable draft cannot be compared
-  ]);
-  const live = versions.find((v) => v.version === flow.publishedVersion) ?? null;
-  if (!diff) return { live, draft: 'unknown' };
-  const { nodes, edges } = diff.diff;
-  const changed = [nodes.added, nodes.removed, nodes.changed, nodes.moved, edges.added, edges.removed, edges.changed].some((list) => list.length > 0);
-  return { live, draft: changed ? 'changed' : 'same' };
-}
 
 export function FlowList({ api }: { api: FlowsApi }) {
   const { t } = useI18n();
-  const [flows, setFlows] = useState<FlowSummary[] | null>(null);
-  const [status, setStatus] = useState<Record<string, FlowStatus>>({});
+  const [flows, setFlows] = useState<FlowListEntry[] | null>(null);
   const [loadError, setLoadError] = useState<unknown>(null);
 
   useEffect(() => {
     const controller = new AbortController();
     const { signal } = controller;
-    api.list(signal).then((list) => {
-      setFlows(list);
-      for (const flow of list) {
-        statusOf(api, flow, signal).then((s) => setStatus((prev) => ({ ...prev, [flow.id]: s })), () => undefined);
-      }
-    }, (error: unknown) => { if (!signal.aborted) setLoadError(error); });
+    api.list(signal).then(setFlows, (error: unknown) => { if (!signal.aborted) setLoadError(error); });
     return () => controller.abort();
   }, [api]);
 
@@ -72,7 +48,7 @@ export function FlowList({ api }: { api: FlowsApi }) {
             {flows.length === 0 && (
               <tr><td colSpan={5} className="muted">{t('flows.list.empty')}</td></tr>
             )}
-            {flows.map((flow) => <FlowRow key={flow.id} flow={flow} status={status[flow.id]} />)}
+            {flows.map((flow) => <FlowRow key={flow.id} flow={flow} />)}
           </tbody>
         </table>
       )}
@@ -80,7 +56,7 @@ export function FlowList({ api }: { api: FlowsApi }) {
   );
 }
 
-function FlowRow({ flow, status }: { flow: FlowSummary; status: FlowStatus | undefined }) {
+function FlowRow({ flow }: { flow: FlowListEntry }) {
   const { lang, t } = useI18n();
   const href = `/flows/${encodeURIComponent(flow.id)}`;
   return (
@@ -91,19 +67,17 @@ function FlowRow({ flow, status }: { flow: FlowSummary; status: FlowStatus | und
       </td>
       <td>{flow.inboxes.length ? flow.inboxes.map((i) => <code key={i} className="chip">{i}</code>) : <span className="muted">—</span>}</td>
       <td>
-        {status ? (
-          <span className={`draft-status draft-${status.draft}`} data-testid="draft-status" data-status={status.draft}>
-            {t(`flows.list.draft.${status.draft}`)}
-          </span>
-        ) : <Spinner />}
+        <span className={`draft-status draft-${flow.draftStatus}`} data-testid="draft-status" data-status={flow.draftStatus}>
+          {t(`flows.list.draft.${flow.draftStatus}`)}
+        </span>
       </td>
       <td>
         {flow.publishedVersion ? (
           <>
             <strong>v{flow.publishedVersion}</strong>
-            {status?.live && (
+            {flow.live && (
               <div className="muted small">
-                {status.live.publishedBy ?? '—'}{status.live.publishedAt && ` · ${formatDateTime(status.live.publishedAt, lang)}`}
+                {flow.live.publishedBy ?? '—'}{flow.live.publishedAt && ` · ${formatDateTime(flow.live.publishedAt, lang)}`}
               </div>
             )}
           </>

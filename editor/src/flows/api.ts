@@ -23,6 +23,12 @@ export interface FlowSummary {
   inboxes: string[];
 }
 
+/** A row of the flow list: with its live version and whether the draft differs from it. */
+export interface FlowListEntry extends FlowSummary {
+  live: FlowVersion | null;
+  draftStatus: 'new' | 'changed' | 'same' | 'unknown';
+}
+
 export interface FlowDetail extends FlowSummary {
   draftUpdatedBy: string | null;
   draftUpdatedAt: string | null;
@@ -113,7 +119,7 @@ export function flowsApi(token: string) {
   return {
     token,
     me: (signal?: AbortSignal) => call<Me>(token, 'GET', '/me', undefined, signal),
-    list: (signal?: AbortSignal) => call<{ flows: FlowSummary[] }>(token, 'GET', '/flows', undefined, signal).then((r) => r.flows),
+    list: (signal?: AbortSignal) => call<{ flows: FlowListEntry[] }>(token, 'GET', '/flows', undefined, signal).then((r) => r.flows),
     /** Without a definition the server starts the draft from the default flow. */
     create: (name: string, definition?: unknown) => call<FlowDetail & { validation: Validation }>(token, 'POST', '/flows', { name, ...(definition ? { definition } : {}) }),
     get: (id: string, signal?: AbortSignal) => call<FlowDetail>(token, 'GET', `/flows/${seg(id)}`, undefined, signal),
