@@ -117,6 +117,12 @@ export function assignmentActivities(m: Models) {
       return { escalated: true };
     },
 
+    /** An operator moved the conversation from its queue step to another step: it waits nowhere and holds no seat. */
+    async leaveQueue(input: ConversationRef): Promise<void> {
+      await setConversation(m, input.conversationId, { status: 'bot', queue: null, agentId: null, acceptedAt: null });
+      await releaseSeats(m, input.conversationId, null);
+    },
+
     /** The agent closed it: their seat is free again, the survey begins. */
     async finishAgentWork(input: ConversationRef & { agentId: string }): Promise<void> {
       await setConversation(m, input.conversationId, { status: 'survey' });

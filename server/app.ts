@@ -3,13 +3,18 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
+import type { WorkflowBundleOption } from '@temporalio/worker';
 import express, { type Express } from 'express';
+import { createActivities } from '../activities';
+import type { ChannelSenders } from '../activities/channels';
 import type { Models } from '../activities/store';
 import { authenticate, requireRole } from './auth';
 import type { Config } from './config';
 import type { ConversationGateway } from './conversation-gateway';
 import { AppError, errorHandler } from './errors';
 import { openApiDocument } from './openapi';
+import { BulkOps } from './ops/bulk';
+import { OpsService } from './ops/service';
 import type { LocalSubscribers } from './realtime/local-subscribers';
 import { realtimePushRoutes } from './realtime/push-route';
 import { catalogRoutes } from './routes/catalog';
@@ -17,10 +22,13 @@ import { conversationRoutes } from './routes/conversations';
 import { flowRoutes } from './routes/flows';
 import { healthRoutes } from './routes/health';
 import { inboxRoutes } from './routes/inboxes';
+import { opsRoutes } from './routes/ops';
 import { recordRoutes } from './routes/records';
 import { peopleRoutes } from './routes/people';
 import { webchatRoutes } from './routes/webchat';
 import { webhookRoutes } from './routes/webhooks';
+import { messageView } from './views';
+import { bundleWorkflows } from './worker';
 
 export interface AppDeps {
   config: Config;
@@ -29,6 +37,24 @@ export interface AppDeps {
   gateway: ConversationGateway;
   /** This process's visitor streams, and the secret that pushes to them are signed with. */
   realtime: { subscribers: LocalSubscribers; secret: string };
+  /** Provider channels' senders, for what operators send customers (terminate). */
+  channels?: ChannelSenders;
+  /** The workflow code deployed now, for replay checks; bundled on first use when absent. */
+  workflowBundle?: WorkflowBundleOption;
+}
+
+function opsDeps(deps: AppDeps) {
+  const { config, client, models } = deps;
+  const scope = { client, taskQueue: config.taskQueue, idleMinutes: config.opsIdleMinutes };
+  // Messages an operator sends are stored and pushed to this server's visitor streams (others catch up from the store).
+  const activities = createActivities(models, { publish: (m) => deps.realtime.subscribers.dispatch(messageView(m)), channels: deps.channels });
+  let bundle: Promise<WorkflowBundleOption> | undefined;
+  const ops = new OpsService({
+    client, models, activities, namespace: config.temporalNamespace, taskQueue: config.taskQueue, idleMinutes: config.opsIdleMinutes,
+    temporalUiUrl: config.temporalUiUrl,
+    workflowBundle: () => (bundle ??= deps.workflowBundle ? Promise.resolve(deps.workflowBundle) : bundleWorkflows()),
+  });
+  return { ops, scope, bulk: new BulkOps(ops, scope, models) };
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -56,6 +82,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1/conversations', auth, conversationRoutes(deps));
   app.use('/api/v1/flows', auth, flowRoutes(deps));
   app.use('/api/v1/records', auth, recordRoutes(deps));
+  app.use('/api/v1/ops', auth, requireRole('operator', 'admin'), opsRoutes(opsDeps(deps)));
   app.use('/api/v1', catalogRoutes(auth));
   app.use('/api', (req) => {
     throw new AppError(404, `no such endpoint: ${req.method} ${req.originalUrl}`);

@@ -18,6 +18,8 @@ export interface Config {
   temporalAddress: string;
   temporalNamespace: string;
   temporalApiKey?: string;
+  /** TEMPORAL_UI_URL: the Temporal web UI, for the ops console's deep links. */
+  temporalUiUrl?: string;
   taskQueue: string;
   mongoUri: string;
   adminToken?: string;
@@ -28,6 +30,8 @@ export interface Config {
    * with. Unset: a key file `secret.key` in dataDir, created on first use.
    */
   secretKey?: string;
+  /** OPS_IDLE_MINUTES: a running conversation that has not moved for this long counts as stuck (idle). */
+  opsIdleMinutes: number;
   /** What flows' integration nodes may reach: HTTP_ALLOW_HOSTS, ORDER_API_URL and ORDER_API_TOKEN. */
   integrations: Integrations;
 }
@@ -51,6 +55,13 @@ function httpUrl(name: string, value: string | undefined): string | undefined {
   return value.replace(/\/+$/, '');
 }
 
+function positiveNumber(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!(n > 0)) throw new Error(`${name} must be a positive number, got "${value}"`);
+  return n;
+}
+
 function secretKey(value: string | undefined): string | undefined {
   if (!value) return undefined;
   // Never echo the value: it is the key to every stored credential.
@@ -71,10 +82,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     temporalAddress: env.TEMPORAL_ADDRESS || '127.0.0.1:7233',
     temporalNamespace: env.TEMPORAL_NAMESPACE || 'default',
     temporalApiKey: env.TEMPORAL_API_KEY || undefined,
+    temporalUiUrl: httpUrl('TEMPORAL_UI_URL', env.TEMPORAL_UI_URL),
     taskQueue: env.TEMPORAL_TASK_QUEUE || 'conversations',
     mongoUri: env.MONGODB_URI || 'mongodb://127.0.0.1:27017/huiliu',
     adminToken: env.ADMIN_TOKEN || undefined,
     secretKey: secretKey(env.SECRET_KEY),
+    opsIdleMinutes: positiveNumber('OPS_IDLE_MINUTES', env.OPS_IDLE_MINUTES, 60),
     dataDir: resolve(env.DATA_DIR || join(PROJECT_ROOT, 'data')),
     consoleDir: join(PROJECT_ROOT, 'editor', 'dist'),
     integrations: {

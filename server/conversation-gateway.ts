@@ -8,6 +8,7 @@ import type { ConversationInput } from '../workflows/conversation';
 import {
   acceptUpdate, agentReplyUpdate, closeUpdate, conversationWorkflowId, inboundMessageSignal, type AgentInput,
 } from '../workflows/messages';
+import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { AppError } from './errors';
 
 const ID_CACHE_LIMIT = 10_000;
@@ -43,6 +44,7 @@ export class ConversationGateway {
       args: [input],
       // Used only when this call starts a new conversation.
       memo: { conversationId: randomUUID() },
+      typedSearchAttributes: [{ key: SEARCH_ATTRIBUTES.inbox, value: ref.inboxId }, { key: SEARCH_ATTRIBUTES.channel, value: ref.channel }],
       signal: inboundMessageSignal,
       signalArgs: [message],
     });

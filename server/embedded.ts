@@ -107,6 +107,8 @@ export async function startTemporalDev(opts: { dbFile: string; port?: number; ui
     // WAL with synchronous=normal survives a crash of any process; only a power
     // cut can lose the last commits. This is the embedded default, not production.
     '--log-level', 'warn', '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal',
+    // Flags a workflow whose task fails twice in a row (TemporalReportedProblems), which the ops stuck list queries.
+    '--dynamic-config-value', 'system.numConsecutiveWorkflowTaskProblemsToTriggerSearchAttribute=2',
     ...(opts.headless ? ['--headless'] : ['--ui-port', String(uiPort), '--ui-disable-news-fetch']),
   ];
   const proc = await startServer({ name: 'temporal', command: locateBinary('temporal'), args, port, logFile: opts.logFile });

@@ -44,6 +44,7 @@ async function main() {
     children.push(t);
     env.TEMPORAL_ADDRESS = t.address;
     temporalUi = t.uiUrl;
+    env.TEMPORAL_UI_URL ??= t.uiUrl; // the ops console links conversations into it
   }
   if (!process.env.MONGODB_URI) {
     say('starting FerretDB (SQLite)', '正在启动 FerretDB（SQLite）');
@@ -81,6 +82,7 @@ async function main() {
   汇流 Huiliu is running / 已启动
 
   Console 控制台          ${url}/
+  Ops console 运维控制台   ${url}/ops
   API (OpenAPI)           ${url}/api/v1/openapi.json
   Readiness 就绪检查       ${url}/readyz
   Temporal                ${env.TEMPORAL_ADDRESS}${temporalUi ? `   UI: ${temporalUi}` : ''}
@@ -89,7 +91,7 @@ async function main() {
   Data 数据目录            ${config.dataDir}
 ${logins ? `
   Demo logins 演示账号 (paste the token into the agent view / 在坐席视图中粘贴令牌):
-${logins.map((l) => `    ${l.role.padEnd(7)} ${l.name.padEnd(18)} ${l.token}`).join('\n')}
+${logins.map((l) => `    ${l.role.padEnd(8)} ${l.name.padEnd(18)} ${l.token}`).join('\n')}
 ` : '\n  (No demo logins file; use ADMIN_TOKEN or your own tokens.)\n'}
   Press Ctrl-C to stop. 按 Ctrl-C 停止。
 `);

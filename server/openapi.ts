@@ -202,6 +202,41 @@ export function openApiDocument(serverUrl: string) {
         post: { summary: 'Reply to the customer', security: bearer, parameters: [idPath('id')], requestBody: { required: true, ...json('AgentReplyRequest') }, responses: { 201: { description: '`{id}`' }, 401: error, 409: error, ...errors } },
       },
       '/api/v1/conversations/{id}/close': { post: { summary: 'Close; the customer is asked for a rating', security: bearer, parameters: [idPath('id')], responses: { 200: { description: 'OK' }, 401: error, 404: error, 409: error } } },
+      ...opsPaths(),
     },
+  };
+}
+
+// Operations (operator or admin role; 403 otherwise). Shapes: server/ops/types.ts.
+function opsPaths() {
+  const workflowId = { name: 'workflowId', in: 'path', required: true, schema: { type: 'string' }, description: 'conv:<inboxId>:<visitorId>, URL-encoded' };
+  const action = (summary: string, ref: keyof typeof schemas) => ({
+    post: { summary, security: bearer, parameters: [workflowId], ...body(ref), responses: { ...ok('`ActionResult`: `{ok, summary, auditId, ...}`'), ...authorErrors, 409: error, 503: error } },
+  });
+  const conversation = '/api/v1/ops/conversations/{workflowId}';
+  return {
+    '/api/v1/ops/stuck': {
+      get: {
+        summary: 'Stuck conversations (failing step, failing workflow task, past SLA, idle) with counts by reason, from Temporal visibility',
+        security: bearer, parameters: Object.entries(schemas.OpsStuckQuery.properties).map(([name, schema]) => ({ name, in: 'query', schema })),
+        responses: { ...ok('`{items, counts, total, idleThresholdMinutes, generatedAt, tookMs}`'), ...authorErrors },
+      },
+    },
+    [conversation]: {
+      get: { summary: 'One conversation: where it is, why it is stuck, its timeline in business terms, raw history, Temporal UI link', security: bearer, parameters: [workflowId], responses: { ...ok('`ConversationOps`'), ...authorErrors } },
+    },
+    [`${conversation}/retry`]: action('Retry the failing step now', 'OpsRetryRequest'),
+    [`${conversation}/reset`]: action("Reset to a timeline entry's resetEventId; it runs again from there, without sending the customer anything twice", 'OpsResetRequest'),
+    [`${conversation}/reroute`]: action('Send it to another queue, agent or flow step', 'OpsRerouteRequest'),
+    [`${conversation}/replay-check`]: action('Replay its history against the workflow code deployed now', 'OpsReplayCheckRequest'),
+    [`${conversation}/terminate`]: action('Tell the customer, close it and terminate its workflow', 'OpsTerminateRequest'),
+    '/api/v1/ops/bulk': {
+      post: {
+        summary: 'An action on every stuck conversation the filter finds: `dryRun` answers `{plan}`; otherwise 202 `{jobId, total}`',
+        security: bearer, ...body('OpsBulkRequest'), responses: { ...ok('`{dryRun, plan, total}`'), 202: { description: '`{jobId, total}`' }, ...authorErrors },
+      },
+    },
+    '/api/v1/ops/bulk/{jobId}': { get: { summary: "A bulk job's progress and results", security: bearer, parameters: [idPath('jobId')], responses: { ...ok('`BulkJob`'), ...authorErrors } } },
+    '/api/v1/ops/audit': { get: { summary: 'What operators did, newest first (`limit`, `workflowId`)', security: bearer, responses: { ...ok('`{entries}`'), ...authorErrors } } },
   };
 }

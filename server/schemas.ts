@@ -18,6 +18,12 @@ const revision = { type: 'integer', minimum: 0, description: 'The draft revision
 const versionNumber = { type: 'integer', minimum: 1 } as const;
 const versionOrDraft = { type: 'string', pattern: '^(draft|[1-9][0-9]{0,8})$', description: 'A version number or `draft`' } as const;
 
+const opsReason = { ...nonBlank(500), description: 'Why: written to the audit log' } as const;
+const opsFilterProperties = {
+  inbox: id(128), channel: id(64), flowId: id(128),
+  reason: { type: 'string', enum: ['activity-failing', 'workflow-task-failing', 'sla-breached', 'idle'] },
+} as const;
+
 export const schemas = {
   WebchatMessageRequest: {
     type: 'object', additionalProperties: false, required: ['visitorId', 'clientMessageId', 'text'],
@@ -150,6 +156,49 @@ export const schemas = {
   InboxFlowRequest: {
     type: 'object', additionalProperties: false, required: ['flowId'],
     properties: { flowId: id(128) },
+  },
+  OpsStuckQuery: {
+    type: 'object', additionalProperties: false,
+    properties: {
+      ...opsFilterProperties,
+      flowVersion: { type: 'string', pattern: '^[1-9][0-9]{0,8}$' },
+      minAgeMinutes: { type: 'string', pattern: '^[0-9]{1,7}$' },
+      limit: { type: 'string', pattern: '^[1-9][0-9]{0,3}$', description: 'Default 200, at most 1000' },
+    },
+  },
+  OpsRetryRequest: { type: 'object', additionalProperties: false, required: ['reason'], properties: { reason: opsReason } },
+  OpsReplayCheckRequest: { type: 'object', additionalProperties: false, required: ['reason'], properties: { reason: opsReason } },
+  OpsResetRequest: {
+    type: 'object', additionalProperties: false, required: ['reason', 'eventId'],
+    properties: { reason: opsReason, eventId: { type: 'integer', minimum: 2, description: "A timeline entry's resetEventId" } },
+  },
+  OpsRerouteRequest: {
+    type: 'object', additionalProperties: false, required: ['reason'], minProperties: 2, maxProperties: 2,
+    description: 'The reason and exactly one of queue, agentId or nodeId',
+    properties: { reason: opsReason, queue: id(128), agentId: id(128), nodeId: { ...id(128), description: 'A flow step' } },
+  },
+  OpsTerminateRequest: {
+    type: 'object', additionalProperties: false, required: ['reason'],
+    properties: { reason: opsReason, message: { ...nonBlank(1000), description: 'What the customer is told; a bilingual default otherwise' } },
+  },
+  OpsBulkRequest: {
+    type: 'object', additionalProperties: false, required: ['action', 'reason'],
+    properties: {
+      action: { type: 'string', enum: ['retry', 'reset', 'reroute', 'replay-check', 'terminate'] },
+      reason: opsReason,
+      dryRun: { type: 'boolean' },
+      filter: {
+        type: 'object', additionalProperties: false,
+        properties: { ...opsFilterProperties, flowVersion: versionNumber, minAgeMinutes: { type: 'number', minimum: 0 } },
+      },
+      params: {
+        type: 'object', additionalProperties: false,
+        properties: {
+          workflowIds: { type: 'array', maxItems: 5000, items: { type: 'string', minLength: 1, maxLength: 300 }, description: 'Only these (still within the filter)' },
+          queue: id(128), agentId: id(128), nodeId: id(128), message: nonBlank(1000),
+        },
+      },
+    },
   },
 } as const;
 

@@ -2,6 +2,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
+import type { WorkflowBundleOption } from '@temporalio/worker';
+import { channelSenders } from '../activities/channels';
 import { openStore } from '../activities/store';
 import { createApp } from './app';
 import { loadConfig, type Config } from './config';
@@ -11,17 +13,23 @@ import { LocalSubscribers } from './realtime/local-subscribers';
 import { realtimeModels } from './realtime/models';
 import { registerNode } from './realtime/node-registration';
 import { loadSharedSecret } from './realtime/shared-secret';
+import { ensureSearchAttributes } from './search-attributes';
+import { loadSecretKey, openSecret } from './secrets';
 import { connectClient } from './temporal';
 
-export async function runServer(config: Config) {
+export async function runServer(config: Config, opts: { workflowBundle?: WorkflowBundleOption } = {}) {
   const store = await openStore(config.mongoUri);
   const client = await connectClient(config);
+  await ensureSearchAttributes(client.connection, config.temporalNamespace);
   const realtime = realtimeModels(store.connection);
   const subscribers = new LocalSubscribers();
+  const secretKey = await loadSecretKey(config);
   const app = createApp({
     config, models: store.models, client,
     gateway: new ConversationGateway(client, config.taskQueue),
     realtime: { subscribers, secret: await loadSharedSecret(realtime) },
+    channels: channelSenders(store.models, (sealed) => openSecret(sealed, secretKey)),
+    workflowBundle: opts.workflowBundle,
   });
   const listeningSince = Date.now();
   const server: Server = await new Promise((resolve, reject) => {

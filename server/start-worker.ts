@@ -8,6 +8,7 @@ import { realtimeModels } from './realtime/models';
 import { NodeDirectory } from './realtime/node-directory';
 import { HttpPushPublisher } from './realtime/push-publisher';
 import { loadSharedSecret } from './realtime/shared-secret';
+import { ensureSearchAttributes } from './search-attributes';
 import { loadSecretKey, openSecret } from './secrets';
 import { connectWorker } from './temporal';
 import { bundleWorkflows, createWorker } from './worker';
@@ -23,6 +24,7 @@ export async function runWorker(config: Config, workflowBundle?: WorkflowBundleO
   const secretKey = await loadSecretKey(config);
   const channels = channelSenders(store.models, (sealed) => openSecret(sealed, secretKey));
   const connection = await connectWorker(config);
+  await ensureSearchAttributes(connection, config.temporalNamespace);
   const worker = await createWorker({
     connection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, models: store.models,
     deps: { publish: publisher.publish, integrations: config.integrations, channels }, workflowBundle,

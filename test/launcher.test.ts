@@ -46,8 +46,8 @@ it('starts everything, stops on Ctrl-C, and keeps the conversations across resta
   expect(printed).toContain(`Console 控制台          http://localhost:${port}/`);
   expect(printed).toMatch(/Temporal\s+127\.0\.0\.1:\d+\s+UI: http:\/\/127\.0\.0\.1:\d+/);
   const tokens = [...printed.matchAll(/\b(hl_[\w-]{32})\b/g)].map((m) => m[1]);
-  expect(tokens).toHaveLength(4); // admin, analyst and two agents, in that order
-  const agent = { authorization: `Bearer ${tokens[2]}` };
+  expect(tokens).toHaveLength(5); // admin, analyst, operator and two agents, in that order
+  const agent = { authorization: `Bearer ${tokens[3]}` };
 
   const posted = await fetch(`${base}/api/v1/webchat/demo-webchat/messages`, {
     method: 'POST', headers: { 'content-type': 'application/json' },

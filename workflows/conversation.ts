@@ -2,6 +2,7 @@
 // It runs the flow version it pinned at start, node by node; everything with a
 // side effect is an activity, so this file stays deterministic and replayable.
 import {
+  ActivityFailure,
   allHandlersFinished,
   ApplicationFailure,
   condition,
@@ -10,6 +11,8 @@ import {
   proxyLocalActivities,
   setHandler,
   sleep,
+  TemporalFailure,
+  TimeoutFailure,
   uuid4,
   workflowInfo,
   type LocalActivityOptions,
@@ -23,11 +26,15 @@ import {
   agentReplyUpdate,
   closeUpdate,
   inboundMessageSignal,
+  opsRerouteUpdate,
+  opsRetryUpdate,
   snapshotQuery,
   type AgentInput,
   type ConversationSnapshot,
+  type OpsRerouteInput,
 } from './messages';
 import { parseRating, systemTexts, type SystemText } from './texts';
+import { visibilityPublisher, type StuckState } from './visibility';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -48,6 +55,8 @@ interface QueueState {
   slaChecked: boolean;
   /** When the conversation entered this queue step (epoch ms); absent in runs from before flow steps. */
   since?: number;
+  /** Offered to this agent first (an operator's reroute). */
+  preferredAgentId?: string;
 }
 
 export interface ConversationState {
@@ -77,6 +86,10 @@ export interface ConversationState {
   agentId?: string;
   accepted: boolean;
   agentDone: boolean;
+  /** A step that failed its retries and is retried with backoff, or when an operator asks. */
+  stuck?: StuckState;
+  /** An operator's reroute, applied at the next wait. */
+  reroute?: OpsRerouteInput;
 }
 
 // Conversations whose history was recorded before this patch answer with two
@@ -87,6 +100,9 @@ const CHEAPER_MESSAGE_PATH = 'cheaper-message-path';
 // Runs from before this patch do not write their flow steps (rules decisions,
 // plugin notes) to the conversation timeline; newer ones do before each wait.
 const FLOW_STEPS_RECORDED = 'flow-steps-recorded';
+// Runs from before this patch keep no search attributes for operators, retry
+// failing steps without limit and cannot be retried or rerouted by operators.
+const OPS_VISIBILITY = 'ops-visibility';
 
 const SEEN_LIMIT = 1000;
 const DEFAULT_MAX_HISTORY_EVENTS = 10_000;
@@ -116,6 +132,20 @@ const PLUGIN_WITH_ERROR_WAY_OPTIONS: LocalActivityOptions = {
   retry: { ...ACTIVITY_OPTIONS.retry, maximumAttempts: 4 },
 };
 
+// A step that fails this many attempts in a row (about 5 s) is marked stuck
+// for operators (the HuiliuStuck search attribute) and then tried again in
+// rounds, 1 minute apart and doubling to 30, or at once when an operator asks.
+const ATTEMPTS_PER_ROUND = 5;
+const PERSISTENT_OPTIONS: LocalActivityOptions = { ...ACTIVITY_OPTIONS, retry: { ...ACTIVITY_OPTIONS.retry, maximumAttempts: ATTEMPTS_PER_ROUND } };
+const stuckRetryDelay = (round: number) => Math.min(60_000 * 2 ** round, 30 * 60_000);
+
+/** Thrown at a wait to leave the current step for the one an operator chose. */
+class Rerouted extends Error {
+  constructor(readonly nodeId: string) {
+    super(`rerouted to ${nodeId}`);
+  }
+}
+
 export function newConversationState(conversationId: string, pending: InboundMessage[] = [], seen: string[] = []): ConversationState {
   return { conversationId, status: 'bot', pending, seen, sent: 0, language: 'zh', accepted: false, agentDone: false };
 }
@@ -129,6 +159,19 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
   const facts: FlowFacts = (state.facts ??= { message: state.message, bot: state.bot });
   state.steps ??= [];
   let changes = 0; // bumped by every handler, so waits can wake on any change
+  const ops = patched(OPS_VISIBILITY);
+  const publishVisibility = visibilityPublisher();
+  const showVisibility = () => {
+    if (!ops) return;
+    const q = state.queue;
+    publishVisibility({
+      conversationId: state.conversationId, flowId: state.flow?.flowId, flowVersion: state.flow?.version,
+      step: state.nodeId, status: state.status, stuck: state.stuck,
+      slaDueAt: q && !state.accepted && Number.isFinite(q.slaDeadline) ? q.slaDeadline : undefined,
+    });
+  };
+  let retryRequests = 0; // bumped by an operator's retry
+  let stuckRounds = 0; // rounds of attempts that failed
 
   // Steps run one at a time, in the order asked, also when an agent's action
   // arrives while the flow is busy: the conversation's documents then have a
@@ -141,10 +184,45 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
   }
   // Each step's summary is its flow node id, so a history reads as flow steps.
   function act(nodeId: string, options = ACTIVITY_OPTIONS): Activities {
-    const proxy = proxyLocalActivities<Activities>({ ...options, summary: nodeId });
+    const persistent = ops && options === ACTIVITY_OPTIONS;
+    const proxy = proxyLocalActivities<Activities>({ ...(persistent ? PERSISTENT_OPTIONS : options), summary: nodeId });
     return new Proxy(proxy, {
-      get: (target, name: keyof Activities) => (input: never) => serially(() => (target[name] as (i: never) => Promise<unknown>)(input)),
+      get: (target, name: keyof Activities) => (input: never) => serially(() => {
+        const call = () => (target[name] as (i: never) => Promise<unknown>)(input);
+        return persistent ? persistently(nodeId, call) : call();
+      }),
     });
+  }
+
+  /**
+   * Runs a step until it works: after each failed round of attempts the
+   * conversation shows as stuck and waits for the next round, an operator's
+   * retry, or an operator's reroute to another step. Refusals that retrying
+   * cannot change still fail at once.
+   */
+  async function persistently<T>(nodeId: string, call: () => Promise<T>): Promise<T> {
+    for (let round = 0; ; round++) {
+      try {
+        const result = await call();
+        if (state.stuck) {
+          state.stuck = undefined;
+          showVisibility();
+        }
+        return result;
+      } catch (err) {
+        const failure = retryableFailure(err);
+        if (!failure) throw err;
+        state.stuck = {
+          reason: 'activity-failing', since: state.stuck?.since ?? Date.now(), step: nodeId,
+          error: failure.message, attempts: (state.stuck?.attempts ?? 0) + ATTEMPTS_PER_ROUND,
+        };
+        stuckRounds++;
+        showVisibility();
+        const asked = retryRequests;
+        await condition(() => retryRequests !== asked || state.reroute?.nodeId !== undefined, stuckRetryDelay(round));
+        if (state.reroute?.nodeId !== undefined) throw new Rerouted(state.reroute.nodeId);
+      }
+    }
   }
 
   const snapshot = (): ConversationSnapshot => ({
@@ -205,6 +283,31 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
 
   setHandler(snapshotQuery, snapshot);
 
+  // Operators (server/ops): retry a failing step now; send the conversation to
+  // another queue, agent or flow step.
+  setHandler(opsRetryUpdate, async () => {
+    retryRequests++;
+    const round = stuckRounds;
+    await condition(() => !state.stuck || stuckRounds > round);
+    return { recovered: !state.stuck, error: state.stuck?.error };
+  }, { validator: () => { if (!state.stuck) refuse('no step is failing now; there is nothing to retry'); } });
+
+  setHandler(opsRerouteUpdate, (input) => {
+    state.reroute = input;
+    changes++;
+    return snapshot();
+  }, {
+    validator: (input) => {
+      const targets = [input.nodeId, input.queue, input.agentId].filter((x) => x !== undefined);
+      if (targets.length !== 1) refuse('give exactly one of a flow step (nodeId), a queue or an agent');
+      if (state.status === 'closed') refuse('the conversation is closed');
+      if (input.nodeId !== undefined && !state.flow?.definition.nodes.some((n) => n.id === input.nodeId)) {
+        refuse(`flow ${state.flow?.flowId ?? ''} v${state.flow?.version ?? ''} has no step "${input.nodeId}"`);
+      }
+      if (input.nodeId === undefined && !state.queue) refuse(`the conversation is not waiting in a queue (it is ${state.status}); reroute it to a flow step instead`);
+    },
+  });
+
   const nextMessageId = () => `${state.conversationId}:out:${state.sent + 1}`;
   async function send(nodeId: string, text: string, opts: { author: 'bot' | 'agent' | 'system'; agentId?: string; kind?: 'text' | 'survey' }) {
     const messageId = nextMessageId();
@@ -258,6 +361,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
   /** Waits until something changes or the deadline (epoch ms) passes (or a little before); then continues-as-new if due. */
   async function waitForChange(deadline?: number): Promise<void> {
     await recordSteps();
+    showVisibility();
     const seenChanges = changes;
     const wake = () => changes !== seenChanges || state.pending.length > 0;
     if (deadline === undefined) await condition(wake);
@@ -265,6 +369,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
       if (patched(CHEAPER_MESSAGE_PATH)) await Promise.race([condition(wake), timerBy(deadline)]);
       else await condition(wake, deadline - Date.now());
     }
+    if (state.reroute?.nodeId !== undefined) throw new Rerouted(state.reroute.nodeId);
     await continueAsNewIfDue();
   }
 
@@ -285,8 +390,10 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
     while (!state.agentDone) {
       // The customer may keep writing while waiting and while talking to the agent.
       while (state.pending.length > 0) await normalizeNext(nodeId);
+      if (state.reroute) await rerouteInQueue(nodeId, queue, state.reroute);
       if (!state.agentId) {
-        const { agentId } = await act(nodeId).tryAssign({ ...ref, queue: queue.name, requiredSkills: p.requiredSkills, preferredAgentId: p.preferredAgentId });
+        const preferredAgentId = queue.preferredAgentId ?? p.preferredAgentId;
+        const { agentId } = await act(nodeId).tryAssign({ ...ref, queue: queue.name, requiredSkills: p.requiredSkills, preferredAgentId });
         if (agentId && !state.agentId) Object.assign(state, { agentId, status: 'assigned' });
       }
       if (!state.accepted && !queue.slaChecked && Date.now() >= queue.slaDeadline) {
@@ -304,6 +411,16 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
     }
     state.queue = undefined;
     return 'closed';
+  }
+
+  /** An operator's reroute to another queue or agent: the current agent (if any) lets go and the conversation waits again. */
+  async function rerouteInQueue(nodeId: string, queue: QueueState, to: OpsRerouteInput) {
+    state.reroute = undefined;
+    if (to.queue !== undefined) queue.name = to.queue;
+    queue.preferredAgentId = to.agentId;
+    await act(nodeId).transferConversation({ ...ref, queue: queue.name, priority: 0 });
+    Object.assign(state, { agentId: undefined, accepted: false, status: 'queued' });
+    await say(nodeId, 'transferred');
   }
 
   /** Queue version 1: escalation built in, once. */
@@ -397,7 +514,11 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
       channel: ref.channel, inboxId: ref.inboxId, status: state.status, queue: state.queue?.name,
       waitSeconds: state.queue?.since === undefined ? 0 : Math.max(0, Math.round((Date.now() - state.queue.since) / 1000)),
     }),
-    awaitMessage: () => condition(() => state.pending.length > 0),
+    async awaitMessage() {
+      if (state.pending.length === 0) showVisibility();
+      await condition(() => state.pending.length > 0 || state.reroute?.nodeId !== undefined);
+      if (state.reroute?.nodeId !== undefined) throw new Rerouted(state.reroute.nodeId);
+    },
     async normalize(nodeId) {
       await normalizeNext(nodeId);
       return facts.message!;
@@ -462,13 +583,23 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
   const flow = state.flow.definition;
   while (state.nodeId) {
     const node = findNode(flow, state.nodeId);
-    const handle = await interpreter.runNode(node);
+    let handle: string | undefined;
+    try {
+      handle = await interpreter.runNode(node);
+    } catch (err) {
+      if (!(err instanceof Rerouted)) throw err;
+      if (state.queue) await act(node.id).leaveQueue(ref);
+      Object.assign(state, { queue: undefined, deadline: undefined, reroute: undefined, stuck: undefined, nodeId: err.nodeId });
+      if (state.status !== 'bot') Object.assign(state, { status: 'bot', agentId: undefined, accepted: false });
+      continue;
+    }
     state.nodeId = handle === undefined ? undefined : nextNodeId(flow, node.id, handle);
     await continueAsNewIfDue();
   }
   await recordSteps();
   await act('close').closeConversation(ref);
   state.status = 'closed';
+  showVisibility();
   await condition(allHandlersFinished);
   if (state.pending.length > 0) {
     // Messages that arrived while closing open the customer's next conversation.
@@ -509,6 +640,18 @@ interface RoutingParameters {
 }
 
 const QUEUE_DEFAULTS = { queue: 'general', priority: 0, slaSeconds: 60, escalationQueue: 'escalation', escalationPriority: 10, assignRetrySeconds: 5 };
+
+/**
+ * The failure of a step that may work on another try (local activities reject
+ * with the last attempt's failure itself), or undefined for a refusal that
+ * retrying cannot change, or for anything that is not a step's failure.
+ */
+function retryableFailure(err: unknown): TemporalFailure | undefined {
+  const failure = err instanceof ActivityFailure && err.cause ? err.cause : err;
+  if (failure instanceof TimeoutFailure) return failure;
+  if (!(failure instanceof ApplicationFailure) || failure.nonRetryable) return undefined;
+  return (ACTIVITY_OPTIONS.retry?.nonRetryableErrorTypes ?? []).includes(failure.type ?? '') ? undefined : failure;
+}
 
 function refuse(message: string): never {
   throw ApplicationFailure.nonRetryable(message, 'Refused');

@@ -35,3 +35,14 @@ export const agentReplyUpdate = defineUpdate<{ messageId: string }, [AgentReplyI
 /** The agent is done; the survey follows. */
 export const closeUpdate = defineUpdate<ConversationSnapshot, [AgentInput]>('close');
 export const snapshotQuery = defineQuery<ConversationSnapshot>('snapshot');
+
+/** An operator's reroute: exactly one of a flow step, a queue or an agent. */
+export interface OpsRerouteInput {
+  nodeId?: string;
+  queue?: string;
+  agentId?: string;
+}
+/** An operator asks a failing step to be tried again now; answers once that round is over. */
+export const opsRetryUpdate = defineUpdate<{ recovered: boolean; error?: string }, []>('ops.retry');
+/** An operator sends the conversation to another flow step, queue or agent (applied at its next wait). */
+export const opsRerouteUpdate = defineUpdate<ConversationSnapshot, [OpsRerouteInput]>('ops.reroute');

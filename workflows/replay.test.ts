@@ -14,14 +14,16 @@ const dir = join(import.meta.dirname, '__histories__');
 const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.json')).sort();
 const SCENARIOS = ['assignment', 'bot-answers-and-ends', 'duplicate-dropped', 'handoff-to-queue', 'sla-escalation', 'survey-answered', 'survey-timeout'];
 const FLOW_SCENARIOS = ['flow-data-rules-reply', 'flow-integrations', 'flow-skills-escalate-transfer', 'flow-version-pinned'];
+const OPS_SCENARIOS = ['ops-reroute', 'ops-stuck-retry'];
 const json = (dir: string, names: string[]) => names.map((s) => `${dir}${s}.json`);
 
 describe('replay of recorded conversation histories', () => {
   it('has the recorded scenarios, from the current code and from before the open patches', () => {
-    expect(files.filter((f) => !f.includes('/'))).toEqual(json('', [...SCENARIOS, ...FLOW_SCENARIOS]).sort());
+    expect(files.filter((f) => !f.includes('/'))).toEqual(json('', [...SCENARIOS, ...FLOW_SCENARIOS, ...OPS_SCENARIOS]).sort());
     for (const patch of ['cheaper-message-path', 'flow-steps-recorded']) {
       expect(files.filter((f) => f.startsWith(`before-${patch}/`))).toEqual(json(`before-${patch}/`, SCENARIOS));
     }
+    expect(files.filter((f) => f.startsWith('before-ops-visibility/'))).toEqual(json('before-ops-visibility/', [...SCENARIOS, ...FLOW_SCENARIOS]).sort());
   });
 
   it('replays them all without nondeterminism', async () => {

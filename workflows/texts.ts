@@ -14,6 +14,11 @@ export const systemTexts = {
   },
   surveyRetry: { zh: '请回复 1 到 5 之间的数字。', en: 'Please reply with a number from 1 to 5.' },
   thanks: { zh: '感谢您的评价，再见！', en: 'Thank you for your feedback. Goodbye!' },
+  /** An operator ended the conversation (server/ops) without a message of their own. */
+  ended: {
+    zh: '本次会话已结束。如仍需帮助，请随时再给我们留言。',
+    en: 'This conversation has ended. If you still need help, just write to us again.',
+  },
 } satisfies Record<string, Record<Language, string>>;
 
 export type SystemText = keyof typeof systemTexts;

@@ -178,7 +178,7 @@ const agentSchema = new Schema({
   _id: { type: String, required: true },
   name: { type: String, required: true },
   email: { type: String, required: true },
-  role: { type: String, required: true, enum: ['agent', 'analyst', 'admin'] },
+  role: { type: String, required: true, enum: ['agent', 'analyst', 'operator', 'admin'] },
   tokenHash: { type: String, required: true },
   status: { type: String, default: 'offline', enum: ['online', 'offline'] },
   /** Conversations they can hold at once (their seats). */
@@ -219,6 +219,36 @@ const wecomCursorSchema = new Schema({
   updatedAt: Date,
 }, opts);
 
+/** What operators did (server/ops): who, when, to which conversation, why, and the outcome. Append-only. */
+const auditSchema = new Schema({
+  _id: { type: String, required: true },
+  at: { type: Date, required: true },
+  actor: { id: { type: String, required: true }, name: String, role: String },
+  action: { type: String, required: true },
+  workflowId: String,
+  reason: { type: String, required: true },
+  params: Schema.Types.Mixed,
+  ok: { type: Boolean, required: true },
+  result: { type: String, required: true },
+}, { ...opts, minimize: false });
+auditSchema.index({ at: -1 });
+auditSchema.index({ workflowId: 1, at: -1 });
+
+/** A bulk operation's progress, readable from any server while the one that runs it works through the list. */
+const opsJobSchema = new Schema({
+  _id: { type: String, required: true },
+  action: { type: String, required: true },
+  status: { type: String, required: true, enum: ['running', 'done'] },
+  total: { type: Number, required: true },
+  done: { type: Number, required: true },
+  succeeded: { type: Number, required: true },
+  failed: { type: Number, required: true },
+  results: [{ _id: false, workflowId: String, ok: Boolean, summary: String }],
+  startedAt: { type: Date, required: true },
+  finishedAt: Date,
+  startedBy: String,
+}, opts);
+
 export type FaqDoc = InferSchemaType<typeof faqSchema> & { _id: string };
 export type ContactDoc = InferSchemaType<typeof contactSchema> & { _id: string };
 export type FlowStepDoc = InferSchemaType<typeof flowStepSchema> & { _id: string };
@@ -241,6 +271,8 @@ export function defineModels(conn: Connection) {
     Seat: conn.model('Seat', seatSchema, 'seats'),
     Survey: conn.model('Survey', surveySchema, 'surveys'),
     WecomCursor: conn.model('WecomCursor', wecomCursorSchema, 'wecomCursors'),
+    Audit: conn.model('Audit', auditSchema, 'audit'),
+    OpsJob: conn.model('OpsJob', opsJobSchema, 'opsJobs'),
   };
 }
 

@@ -18,6 +18,9 @@ const FlowsRoot = lazy(() => {
   return import('./flows/FlowsRoot');
 });
 
+// The operations console (stuck conversations) loads only when someone opens it.
+const OpsRoot = lazy(() => import('./ops/OpsRoot'));
+
 export function App() {
   const i18n = useLanguage();
   const route = matchRoute(usePath());
@@ -25,6 +28,10 @@ export function App() {
     <I18nContext value={i18n}>
       {route.page === 'demo' ? (
         <DemoPage />
+      ) : route.page === 'ops' || route.page === 'ops-conversation' ? (
+        <Suspense fallback={<PageLoading />}>
+          <OpsRoot route={route} />
+        </Suspense>
       ) : (
         <Suspense fallback={<PageLoading />}>
           <FlowsRoot route={route} />
@@ -43,6 +50,9 @@ function DemoPage() {
         <nav className="header-nav">
           <a href="/flows" onClick={followLink} data-testid="nav-flows">
             {i18n.t('flows.nav')}
+          </a>
+          <a href="/ops" onClick={followLink} data-testid="nav-ops">
+            {i18n.t('ops.nav')}
           </a>
           <LanguageSwitch />
         </nav>

@@ -68,7 +68,7 @@ export type AgentStatus = 'online' | 'offline';
 export interface Me {
   id: string;
   name: string;
-  role: 'agent' | 'analyst' | 'admin';
+  role: 'agent' | 'analyst' | 'operator' | 'admin';
   status: AgentStatus;
   capacity: number;
   free: number;

@@ -28,11 +28,19 @@ export function followLink(event: MouseEvent<HTMLAnchorElement>): void {
   navigate(new URL(event.currentTarget.href).pathname);
 }
 
-export type Route = { page: 'demo' } | { page: 'flows' } | { page: 'flow'; flowId: string };
+export type Route =
+  | { page: 'demo' }
+  | { page: 'flows' }
+  | { page: 'flow'; flowId: string }
+  | { page: 'ops' }
+  | { page: 'ops-conversation'; workflowId: string };
 
 export function matchRoute(path: string): Route {
   if (/^\/flows\/?$/.test(path)) return { page: 'flows' };
   const flow = /^\/flows\/([^/]+)\/?$/.exec(path);
   if (flow) return { page: 'flow', flowId: decodeURIComponent(flow[1]) };
+  if (/^\/ops\/?$/.test(path)) return { page: 'ops' };
+  const ops = /^\/ops\/([^/]+)\/?$/.exec(path);
+  if (ops) return { page: 'ops-conversation', workflowId: decodeURIComponent(ops[1]) };
   return { page: 'demo' };
 }

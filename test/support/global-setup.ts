@@ -3,9 +3,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Connection } from '@temporalio/client';
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
 import { startFerretDB, startTemporalDev } from '../../server/embedded';
+import { ensureSearchAttributes } from '../../server/search-attributes';
 import { bundleWorkflows } from '../../server/worker';
 
 declare module 'vitest' {
@@ -27,6 +29,9 @@ export default async function setup(project: TestProject) {
     const bundling = bundleWorkflows(); // webpack runs while the servers start
     const temporal = await startTemporalDev({ dbFile: join(dir, 'temporal.db'), headless: true, logFile: join(dir, 'temporal.log') });
     started.push(temporal);
+    const connection = await Connection.connect({ address: temporal.address });
+    await ensureSearchAttributes(connection, 'default');
+    await connection.close();
     const ferret = await startFerretDB({ dir: join(dir, 'ferretdb'), logFile: join(dir, 'ferretdb.log') });
     started.push(ferret);
     const workflowBundlePath = join(dir, 'workflow-bundle.js');

@@ -3,6 +3,7 @@
 // own database and task queue so test files do not see each other.
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
+import type { WorkflowBundleOption } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { openStore, type Store } from '../../activities/store';
 import { loadConfig, type Config } from '../../server/config';
@@ -18,7 +19,8 @@ export interface Stack {
   store: Store;
   client: Client;
   logins: Record<string, DemoLogin>;
-  startWorker(): Promise<void>;
+  /** Starts the worker, with the given workflow code instead of the current code (a deploy). */
+  startWorker(bundle?: WorkflowBundleOption): Promise<void>;
   stopWorker(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -36,13 +38,13 @@ export async function startStack(opts: { worker?: boolean; adminToken?: string; 
   const store = await openStore(config.mongoUri);
   const seeded = await seedDemo(store.models);
   const logins = Object.fromEntries(seeded!.map((l) => [l.id, l]));
-  const server = await runServer(config);
+  const server = await runServer(config, { workflowBundle: workflowBundle() });
   const client = new Client({ connection: await Connection.connect({ address: config.temporalAddress }) });
   let worker: Awaited<ReturnType<typeof runWorker>> | undefined;
   const stack: Stack = {
     url: server.url, config, env, store, client, logins,
-    async startWorker() {
-      worker = await runWorker(config, workflowBundle());
+    async startWorker(bundle = workflowBundle()) {
+      worker = await runWorker(config, bundle);
     },
     async stopWorker() {
       await worker?.stop();

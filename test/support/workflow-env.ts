@@ -13,6 +13,7 @@ import { createActivities, type ActivityDeps } from '../../activities';
 import type { Models, Store } from '../../activities/store';
 import { ConversationGateway } from '../../server/conversation-gateway';
 import { locateBinary } from '../../server/embedded';
+import { ensureSearchAttributes } from '../../server/search-attributes';
 import { seedDemo } from '../../server/seed';
 import { snapshotQuery } from '../../workflows/messages';
 import { openTestStore, workflowBundle } from './env';
@@ -32,6 +33,7 @@ export function workflowTestEnv(taskQueue: string, deps: () => ActivityDeps = ()
     t.env = await TestWorkflowEnvironment.createTimeSkipping({
       server: { executable: { type: 'existing-path', path: locateBinary('temporal-test-server') } },
     });
+    await ensureSearchAttributes(t.env.connection, t.env.namespace ?? 'default');
     t.store = await openTestStore();
     t.m = t.store.models;
     await seedDemo(t.m);

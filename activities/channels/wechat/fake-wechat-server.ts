@@ -18,6 +18,8 @@ export interface FakeWechatServer {
    * also revokes the token it was called with, as WeChat would.
    */
   failNextSend(errcode: number): void;
+  /** Every custom/send answers this errcode until called again without one (an outage). */
+  outage(errcode?: number): void;
   /** Every send to this openid is refused with this errcode (45015: outside the reply window). */
   refuseOpenid(openid: string, errcode: number): void;
   close(): Promise<void>;
@@ -42,11 +44,13 @@ export async function startFakeWechatServer(app: { appId: string; appSecret: str
   const tokens = new Set<string>();
   const failures: number[] = [];
   const refused = new Map<string, number>();
+  let down: number | undefined;
   const fake = {
     url: '',
     sent: [] as CustomMessage[],
     tokensIssued: 0,
     failNextSend: (errcode: number) => { failures.push(errcode); },
+    outage: (errcode?: number) => { down = errcode; },
     refuseOpenid: (openid: string, errcode: number) => { refused.set(openid, errcode); },
     close: () => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }),
   };
@@ -69,7 +73,7 @@ export async function startFakeWechatServer(app: { appId: string; appSecret: str
   function send(url: URL, body: string, res: ServerResponse) {
     const accessToken = url.searchParams.get('access_token') ?? '';
     if (!tokens.has(accessToken)) return error(res, 40001);
-    const failure = failures.shift();
+    const failure = down ?? failures.shift();
     if (failure !== undefined) {
       if (failure === 42001) tokens.delete(accessToken);
       return error(res, failure);

@@ -1,0 +1,103 @@
+// The operations console in a real browser (Debian's chromium, headless)
+// against the real stack: two web chat conversations wait in a queue past a
+// 1 s SLA with nobody online; an agent is told the console needs the operator
+// role; the operator finds both in the stuck list, opens one, replay-checks
+// it, is refused a retry (nothing is failing), reroutes it to a flow step that
+// apologizes and closes it, then bulk replay-checks the other. What the
+// console did is then checked through the API and the database. Needs the
+// built console (`npm run build`, as `npm test` does). Screenshots land in
+// test-results/screenshots/.
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { runOpsConsoleScenario } from '../editor/e2e/ops-console';
+import { FLOW_SCHEMA_VERSION, type FlowDefinition, type FlowNode } from '../rules/flow';
+import { PROJECT_ROOT } from '../server/embedded';
+import type { AuditEntry, StuckList } from '../server/ops/types';
+import { conversationWorkflowId } from '../workflows/messages';
+import { waitFor } from './support/env';
+import { api, startStack, type Stack } from './support/stack';
+
+const ADMIN_TOKEN = `admin-${randomUUID()}`;
+const INBOX = 'ops-console-web';
+const WAITING_FLOW = 'ops-console-waiting';
+const SORRY = { zh: '抱歉久等，我们会尽快回复您。', en: 'Sorry for the wait; we will get back to you soon.' };
+
+const node = (id: string, type: string, parameters: Record<string, unknown> = {}, typeVersion = 1): FlowNode =>
+  ({ id, type, typeVersion, position: { x: 0, y: 0 }, parameters });
+// Waits for an agent with a 1 s SLA (nobody is online in the test); an operator may send it on to `sorry`.
+const waitingFlow: FlowDefinition = {
+  schemaVersion: FLOW_SCHEMA_VERSION,
+  nodes: [
+    node('start', 'start'), node('normalize', 'normalize'), node('wait-agent', 'queue', { queue: 'general', slaSeconds: 1 }, 2),
+    node('sorry', 'reply', { text: SORRY }), node('close', 'close'),
+  ],
+  edges: [['start', 'next', 'normalize'], ['normalize', 'next', 'wait-agent'], ['wait-agent', 'closed', 'close'], ['sorry', 'next', 'close']]
+    .map(([from, handle, to], i) => ({ id: `e${i}`, from: { nodeId: from, handle }, to: { nodeId: to } })),
+};
+
+let stack: Stack;
+beforeAll(async () => {
+  if (!existsSync(join(PROJECT_ROOT, 'editor', 'dist', 'index.html'))) throw new Error('the console is not built: run `npm run build` first');
+  stack = await startStack({ adminToken: ADMIN_TOKEN });
+  const m = stack.store.models;
+  await m.FlowVersion.create({ _id: `${WAITING_FLOW}@1`, flowId: WAITING_FLOW, version: 1, definition: waitingFlow, publishedBy: 'test', message: 'v1' });
+  await m.Flow.create({ _id: WAITING_FLOW, name: WAITING_FLOW, publishedVersion: 1 });
+  await m.Inbox.create({ _id: INBOX, name: 'Ops console web', channel: 'webchat', flowId: WAITING_FLOW });
+});
+afterAll(async () => { await stack?.stop(); });
+
+/** A new web chat visitor writes; returns the conversation's workflow id and conversation id. */
+async function visitorWaits(text: string) {
+  const visitorId = `ops-ui-${randomUUID().slice(0, 8)}`;
+  const res = await api(stack, 'POST', `/api/v1/webchat/${INBOX}/messages`, { body: { visitorId, clientMessageId: randomUUID(), text } });
+  expect(res.status, JSON.stringify(res.body)).toBe(202);
+  return { workflowId: conversationWorkflowId(INBOX, visitorId), conversationId: res.body.conversationId as string };
+}
+
+it('lets an operator find stuck conversations, look into one, move it on and bulk-check another', async () => {
+  const operator = stack.logins['ops-chen'].token;
+  const rerouted = await visitorWaits('I need a person');
+  const checked = await visitorWaits('anyone there?');
+  // Both past their SLA before the browser opens (the console would refresh until they are, but slower).
+  await waitFor('both listed past their SLA', async () => {
+    const res = await api(stack, 'GET', `/api/v1/ops/stuck?reason=sla-breached&inbox=${INBOX}`, { token: operator });
+    const ids = new Set((res.body as StuckList).items.map((i) => i.workflowId));
+    return ids.has(rerouted.workflowId) && ids.has(checked.workflowId);
+  }, 30_000);
+
+  const outcome = await runOpsConsoleScenario(stack.url, {
+    operatorToken: operator,
+    agentToken: stack.logins['agent-lina'].token,
+    stuck: { workflowId: rerouted.workflowId, reason: 'sla-breached' },
+    retryRefusedWith: 'no step is failing now',
+    rerouteToStep: 'sorry',
+    bulkTarget: checked.workflowId,
+  }, join(PROJECT_ROOT, 'test-results', 'screenshots'));
+
+  expect(outcome).toMatchObject({
+    replay: { summary: expect.stringMatching(/^compatible/), verdict: expect.stringContaining('兼容') },
+    rerouteSummary: expect.stringContaining('rerouted to flow step sorry'),
+    bulk: { planned: [expect.stringContaining(checked.workflowId)], total: 1, done: 1 },
+  });
+
+  // What the console did, as the API and the database saw it.
+  const audit = async (workflowId: string) => {
+    const res = await api(stack, 'GET', `/api/v1/ops/audit?workflowId=${encodeURIComponent(workflowId)}`, { token: operator });
+    expect(res.status).toBe(200);
+    return (res.body.entries as AuditEntry[]).map((e) => [e.action, e.ok, e.reason, e.actor.id]);
+  };
+  expect(await audit(rerouted.workflowId)).toEqual([
+    ['reroute', true, 'e2e: nobody is online today', 'ops-chen'],
+    ['retry', false, 'e2e: retry now', 'ops-chen'],
+    ['replay-check', true, 'e2e: check the history against the deployed code', 'ops-chen'],
+  ]);
+  expect(await audit(checked.workflowId)).toEqual([['replay-check', true, 'e2e: bulk replay check', 'ops-chen']]);
+  const outbound = async (conversationId: string) =>
+    (await stack.store.models.Message.find({ conversationId, direction: 'out' }).sort({ storedAt: 1, _id: 1 }).lean()).map((x) => x.text);
+  expect(await outbound(rerouted.conversationId)).toEqual(['Connecting you to an agent, please wait.', SORRY.en]);
+  expect((await stack.store.models.Conversation.findById(rerouted.conversationId).lean())?.status).toBe('closed');
+  // The replay checks changed nothing: the other one still waits.
+  expect((await stack.store.models.Conversation.findById(checked.conversationId).lean())?.status).toBe('queued');
+}, 180_000);
