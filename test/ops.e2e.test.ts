@@ -235,6 +235,7 @@ describe('operations API', () => {
       const res = await api(stack, 'GET', `/api/v1/ops/bulk/${started.body.jobId}`, { token: operator });
       return res.body.status === 'done' && res.body;
     });
+    expect(job.results.map((r: { ok: boolean; summary: string }) => [r.ok, r.summary])).toEqual([[true, 'rerouted to flow step sorry'], [true, 'rerouted to flow step sorry']]);
     expect(job).toMatchObject({ total: 2, done: 2, succeeded: 2, failed: 0 });
     expect((await api(stack, 'GET', '/api/v1/ops/bulk/nope', { token: operator })).status).toBe(404);
   });

@@ -392,8 +392,11 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
       while (state.pending.length > 0) await normalizeNext(nodeId);
       if (state.reroute) await rerouteInQueue(nodeId, queue, state.reroute);
       if (!state.agentId) {
-        const preferredAgentId = queue.preferredAgentId ?? p.preferredAgentId;
-        const { agentId } = await act(nodeId).tryAssign({ ...ref, queue: queue.name, requiredSkills: p.requiredSkills, preferredAgentId });
+        // An agent an operator chose is offered the conversation whatever the step's required skills.
+        const chosen = queue.preferredAgentId;
+        const { agentId } = await act(nodeId).tryAssign({
+          ...ref, queue: queue.name, requiredSkills: chosen ? [] : p.requiredSkills, preferredAgentId: chosen ?? p.preferredAgentId,
+        });
         if (agentId && !state.agentId) Object.assign(state, { agentId, status: 'assigned' });
       }
       if (!state.accepted && !queue.slaChecked && Date.now() >= queue.slaDeadline) {

@@ -99,7 +99,7 @@ describe('a conversation for operators', () => {
     await checkReplay(t, workflowId, 'ops-stuck-retry');
   });
 
-  it('is rerouted to another queue and then to another flow step, telling the customer once each', async () => {
+  it('is rerouted to another queue, to a named agent and then to another flow step, telling the customer each time', async () => {
     await publish('routing', flowOf([
       node('start', 'start'), node('normalize', 'normalize'),
       node('wait-agent', 'queue', { queue: 'general', slaSeconds: 300, requiredSkills: ['vip-care'] }, 2),
@@ -124,11 +124,22 @@ describe('a conversation for operators', () => {
     await handle.executeUpdate(opsRerouteUpdate, { args: [{ queue: 'escalation' }] });
     await waitFor('moved to escalation', async () => (await t.m.Conversation.findById(conversationId).lean())?.queue === 'escalation');
 
+    // Nobody has the skill the step requires; an agent the operator names gets it anyway.
+    await t.m.Agent.updateOne({ _id: 'agent-wang' }, { $set: { status: 'online' } });
+    await handle.executeUpdate(opsRerouteUpdate, { args: [{ agentId: 'agent-wang' }] });
+    const offered = await waitFor('offered to agent-wang', async () => {
+      const c = await t.m.Conversation.findById(conversationId).lean();
+      return c?.agentId === 'agent-wang' && c;
+    });
+    expect(offered).toMatchObject({ status: 'assigned', queue: 'escalation' });
+
     await handle.executeUpdate(opsRerouteUpdate, { args: [{ nodeId: 'sorry' }] });
     await waitFor('closed', async () => (await t.m.Conversation.findById(conversationId).lean())?.status === 'closed');
     expect(await transcript(conversationId)).toEqual([
-      'Connecting you to an agent, please wait.', 'Transferring you to the right team, please wait.', 'Sorry for the wait; we will email you.',
+      'Connecting you to an agent, please wait.', 'Transferring you to the right team, please wait.',
+      'Transferring you to the right team, please wait.', 'Sorry for the wait; we will email you.',
     ]);
+    expect(await t.m.Seat.countDocuments({ conversationId })).toBe(0); // agent-wang's seat is free again
     await waitFor('closed in visibility', async () => (await attributes(workflowId)).HuiliuStatus?.[0] === 'closed');
     expect(unset((await attributes(workflowId)).HuiliuSlaDueAt)).toBe(true);
     await checkReplay(t, workflowId, 'ops-reroute');

@@ -2,7 +2,7 @@
 // history), and retry, reset, reroute, replay-check or terminate it. Every
 // action needs a reason and is written to the audit log with its outcome.
 import { randomUUID } from 'node:crypto';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure, TemporalFailure } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import proto from '@temporalio/proto';
@@ -22,6 +22,8 @@ type Activities = ReturnType<typeof createActivities>;
 const { EventType, ResetReapplyType } = proto.temporal.api.enums.v1;
 // An operator waits for the answer; a retry round takes a few seconds.
 const ACTION_DEADLINE_MS = 60_000;
+const UPDATE_ATTEMPTS = 3;
+const GRPC_FAILED_PRECONDITION = 9;
 
 export interface OpsDeps {
   client: Client;
@@ -122,7 +124,7 @@ export class OpsService {
     if (reasons.includes('workflow-task-failing') && !reasons.includes('activity-failing')) {
       throw new AppError(409, 'its workflow code fails, which retrying does not change: run a replay check, deploy a fix, then reset it to the last good step');
     }
-    const outcome = await this.update(workflowId, () => handle.executeUpdate(opsRetryUpdate));
+    const outcome = await this.update(workflowId, (updateId) => handle.executeUpdate(opsRetryUpdate, { updateId }));
     return outcome.recovered
       ? { ok: true, summary: 'retried: the failing step works now and the conversation goes on' }
       : { ok: false, summary: `retried: the step failed again (${outcome.error}); it keeps retrying on its own` };
@@ -152,7 +154,7 @@ export class OpsService {
     if (body.queue !== undefined && !(await models.Queue.exists({ _id: body.queue }))) throw new AppError(400, `no such queue: ${body.queue}`);
     if (body.agentId !== undefined && !(await models.Agent.exists({ _id: body.agentId, role: 'agent' }))) throw new AppError(400, `no such agent: ${body.agentId}`);
     const target = { queue: body.queue, agentId: body.agentId, nodeId: body.nodeId };
-    await this.update(workflowId, () => client.workflow.getHandle(workflowId).executeUpdate(opsRerouteUpdate, { args: [target] }));
+    await this.update(workflowId, (updateId) => client.workflow.getHandle(workflowId).executeUpdate(opsRerouteUpdate, { args: [target], updateId }));
     const to = body.queue !== undefined ? `queue ${body.queue}` : body.agentId !== undefined ? `agent ${body.agentId}` : `flow step ${body.nodeId}`;
     return { ok: true, summary: `rerouted to ${to}` };
   }
@@ -188,10 +190,27 @@ export class OpsService {
     return { ok: true, summary: conversation ? 'terminated; the customer was told and the conversation is closed' : 'terminated' };
   }
 
-  /** A workflow update with a deadline; a refusal is a 409 with the workflow's reason. */
-  private async update<T>(workflowId: string, call: () => Promise<T>): Promise<T> {
+  /**
+   * A workflow update with a deadline; a refusal is a 409 with the workflow's
+   * reason. Temporal fails an update whose workflow task was refused (say the
+   * conversation finished while a timer fired: UnhandledCommand) though the
+   * workflow goes on; such an update is sent again, under the same id so it
+   * is applied once.
+   */
+  private async update<T>(workflowId: string, call: (updateId: string) => Promise<T>): Promise<T> {
+    const updateId = randomUUID();
     try {
-      return await this.deps.client.connection.withDeadline(Date.now() + ACTION_DEADLINE_MS, call);
+      return await this.deps.client.connection.withDeadline(Date.now() + ACTION_DEADLINE_MS, async () => {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            return await call(updateId);
+          } catch (err) {
+            const taskFailed = err instanceof ServiceError && (err.cause as { code?: number } | undefined)?.code === GRPC_FAILED_PRECONDITION;
+            if (!taskFailed || attempt >= UPDATE_ATTEMPTS) throw err;
+            await new Promise((r) => setTimeout(r, 200 * attempt));
+          }
+        }
+      });
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw new AppError(404, `no running conversation ${workflowId}`);
       const refusal = err instanceof WorkflowUpdateFailedError ? refusalOf(err) : undefined;
