@@ -3,16 +3,71 @@
 // workflow runs these steps one at a time), and an agent's capacity is a set
 // of seats taken by inserts with unique ids, so racing conversations can never
 // put an agent above capacity and a retried step never takes a second seat.
+import { agentProfile, capacityOf, learnedModelCache, poolOf } from './agent-profiles';
 import { notAvailable } from './errors';
-import { isDuplicateKey, type Models } from './store';
+import { eligibleAgents, servingAgents } from './routing/eligibility';
+import { estimateWait, positionChangedMeaningfully, positionMessage } from './routing/estimate';
+import { agedPriority, rankAgents } from './routing/strategies';
+import type { AgentProfile, RoutingRequest, StrategyName } from './routing/types';
+import { isDuplicateKey, trusted, type Models } from './store';
+import type { AgentDoc, ConversationDoc } from './store/models';
+import { ttlCache } from './ttl-cache';
 import { contactIdOf, type ConversationRef } from './types';
 
-/** Takes one of the agent's free seats for the conversation (or finds the one it holds already). */
-async function takeSeat(m: Models, agent: { _id: string; capacity: number }, conversationId: string): Promise<boolean> {
-  for (let k = 0; k < agent.capacity; k++) {
-    const _id = `${agent._id}#${k}`;
+
+const DEFAULT_OFFER_TIMEOUT_SECONDS = 30;
+// The wait estimate uses the queue's recent handle times, read at most every 30 s.
+const HANDLE_TIMES_TTL_MS = 30_000;
+const RECENT_HANDLED = 50;
+
+/** An offer (agentId), or where the conversation stands in its queue and what to tell the customer. */
+export interface AssignResult {
+  agentId: string | null;
+  offerTimeoutSeconds?: number;
+  standing?: { position: number; seconds: number | null };
+  /** Set when the standing changed enough since the customer was last told. */
+  announce?: { zh: string; en: string };
+}
+
+/**
+ * Where the conversation stands: 1 + those ahead of it in the queue (higher
+ * priority, or as urgent and waiting longer), and the estimated wait from the
+ * agents who serve it and the queue's recent handle times.
+ */
+async function standing(
+  m: Models, conv: ConversationDoc & { _id: string }, request: RoutingRequest, profiles: AgentProfile[],
+  told: AssignResult['standing'] | undefined, handleSeconds: number[],
+): Promise<Pick<AssignResult, 'standing' | 'announce'>> {
+  const priority = conv.priority ?? 0;
+  const queuedAt = conv.queuedAt ?? conv.createdAt;
+  const ahead = await m.Conversation.countDocuments(trusted({
+    status: 'queued' as const, queue: conv.queue, _id: { $ne: conv._id },
+    $or: [trusted({ priority: { $gt: priority } }), trusted({ priority, queuedAt: { $lt: queuedAt } })],
+  }));
+  const serving = servingAgents(request, profiles);
+  const seats = serving.reduce((n, a) => n + (a.capacity[request.channel] ?? 0), 0);
+  const freeSeats = serving.reduce((n, a) => n + Math.max(0, (a.capacity[request.channel] ?? 0) - (a.load[request.channel] ?? 0)), 0);
+  const estimate = estimateWait({ position: ahead + 1, agentsServing: serving.length, seats, freeSeats, recentHandleSeconds: handleSeconds });
+  const now = { position: ahead + 1, seconds: Number.isFinite(estimate.seconds) ? Math.round(estimate.seconds) : null };
+  const asEstimate = (s: AssignResult['standing']) => ({ position: s!.position, estimate: { seconds: s!.seconds ?? Infinity, low: 0, high: 0 } });
+  const changed = !told || positionChangedMeaningfully(asEstimate(told), asEstimate(now));
+  return {
+    standing: now,
+    ...(changed ? { announce: { zh: positionMessage(now.position, estimate, 'zh'), en: positionMessage(now.position, estimate, 'en') } } : {}),
+  };
+}
+
+/**
+ * Takes one of the agent's free seats on the channel's pool for the
+ * conversation (or finds the one it holds already). Seat ids are
+ * `<agent>#<k>` in the general pool, `<agent>#<channel>#<k>` in a channel's own.
+ */
+async function takeSeat(m: Models, agent: AgentDoc, conversationId: string, channel: string): Promise<boolean> {
+  const pool = poolOf(agent, channel);
+  for (let k = 0; k < capacityOf(agent, channel); k++) {
+    const _id = pool === 'default' ? `${agent._id}#${k}` : `${agent._id}#${pool}#${k}`;
     try {
-      await m.Seat.create({ _id, agentId: agent._id, conversationId, at: new Date() });
+      await m.Seat.create({ _id, agentId: agent._id, conversationId, channel, at: new Date() });
       return true;
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
@@ -20,6 +75,44 @@ async function takeSeat(m: Models, agent: { _id: string; capacity: number }, con
     }
   }
   return false;
+}
+
+/** The queue's requirement and the conversation's, as one expression (undefined: anyone). */
+function requirementFor(queueRequirement: string | null | undefined, requiredSkills: readonly string[]): string | undefined {
+  return [queueRequirement, ...requiredSkills.map((skill) => `skills has ${JSON.stringify(skill)}`)].filter(Boolean).map((r) => `(${r})`).join(' and ') || undefined;
+}
+
+/**
+ * The waiting conversations an agent who just came online or freed a seat
+ * could take, most urgent first (priority aged by the wait, then the longest
+ * waiting), at most as many as they have free seats. Flow steps' own required
+ * skills are not known here; the conversation's offer step checks them.
+ */
+export async function waitingFor(m: Models, agentId: string, now = Date.now()): Promise<{ conversationId: string; workflowId: string }[]> {
+  const agent = await m.Agent.findById(agentId).lean();
+  if (!agent || agent.status !== 'online') return [];
+  const [waiting, seats, queues] = await Promise.all([
+    m.Conversation.find({ status: 'queued' }).select({ workflowId: 1, channel: 1, queue: 1, priority: 1, queuedAt: 1, createdAt: 1, agentId: 1, declinedBy: 1 }).lean(),
+    m.Seat.find({ agentId }).lean(),
+    m.Queue.find().lean(),
+  ]);
+  const requirementOfQueue = new Map(queues.map((q) => [q._id, q.requirement]));
+  const since = (c: (typeof waiting)[number]) => (c.queuedAt ?? c.createdAt).getTime();
+  const ordered = waiting
+    .filter((c) => !c.agentId && !(c.declinedBy ?? []).includes(agentId))
+    .map((c) => ({ c, urgency: agedPriority(c.priority ?? 0, now - since(c)) }))
+    .sort((a, b) => b.urgency - a.urgency || since(a.c) - since(b.c));
+  const picked: { conversationId: string; workflowId: string }[] = [];
+  const taken = new Map<string, number>(); // per channel, seats handed out in this pass
+  for (const { c } of ordered) {
+    const profile = agentProfile(agent, seats, c.channel);
+    profile.load[c.channel] += taken.get(c.channel) ?? 0;
+    const request: RoutingRequest = { channel: c.channel, language: 'zh', strategy: 'least-busy', requirement: requirementFor(requirementOfQueue.get(c.queue ?? ''), []) };
+    if (eligibleAgents(request, [profile]).length === 0) continue;
+    picked.push({ conversationId: c._id, workflowId: c.workflowId });
+    taken.set(c.channel, (taken.get(c.channel) ?? 0) + 1);
+  }
+  return picked;
 }
 
 /** Gives back the seats held for this conversation, except the `keep` agent's. */
@@ -40,6 +133,11 @@ async function setConversation(m: Models, conversationId: string, set: Record<st
 }
 
 export function assignmentActivities(m: Models) {
+  const learnedModel = learnedModelCache(m);
+  const recentHandleSeconds = ttlCache(HANDLE_TIMES_TTL_MS, async (queue: string) => {
+    const closed = await m.Conversation.find(trusted({ status: 'closed' as const, queue, acceptedAt: { $ne: null } })).sort({ closedAt: -1 }).limit(RECENT_HANDLED).lean();
+    return closed.filter((c) => c.acceptedAt && c.closedAt).map((c) => (c.closedAt!.getTime() - c.acceptedAt!.getTime()) / 1000);
+  });
   return {
     async enqueue(input: ConversationRef & { queue: string; priority: number }): Promise<void> {
       await setConversation(m, input.conversationId, {
@@ -48,26 +146,56 @@ export function assignmentActivities(m: Models) {
     },
 
     /**
-     * Offers the conversation to an online agent with a free seat and every
-     * required skill: the preferred agent first, then the least loaded.
+     * Offers the conversation to the best eligible agent by the queue's
+     * strategy (activities/routing), taking one of their seats, and records
+     * why that agent. When nobody can take it, answers where it stands in the
+     * queue, and the message to send when that changed enough since `told`.
      */
-    async tryAssign(input: ConversationRef & { queue: string; requiredSkills?: string[]; preferredAgentId?: string }): Promise<{ agentId: string | null }> {
+    async tryAssign(input: ConversationRef & {
+      queue: string; requiredSkills?: string[]; preferredAgentId?: string; told?: { position: number; seconds: number | null };
+    }): Promise<AssignResult> {
       const conv = await m.Conversation.findById(input.conversationId).lean();
       if (!conv || conv.status !== 'queued' || conv.agentId) return { agentId: conv?.agentId ?? null };
-      const [agents, load] = await Promise.all([m.Agent.find({ status: 'online' }).lean(), seatsInUse(m)]);
+      const now = Date.now();
+      const [queue, agents, seats, contact] = await Promise.all([
+        m.Queue.findById(input.queue).lean(), m.Agent.find({ status: 'online' }).lean(), m.Seat.find().lean(), m.Contact.findById(contactIdOf(input)).lean(),
+      ]);
       const required = input.requiredSkills ?? [];
-      const candidates = agents
-        .filter((a) => a.capacity > (load.get(a._id) ?? 0) && required.every((skill) => a.skills?.includes(skill)))
-        .sort((a, b) => Number(b._id === input.preferredAgentId) - Number(a._id === input.preferredAgentId)
-          || (load.get(a._id) ?? 0) / a.capacity - (load.get(b._id) ?? 0) / b.capacity
-          || (a.lastAssignedAt?.getTime() ?? 0) - (b.lastAssignedAt?.getTime() ?? 0));
-      for (const agent of candidates) {
-        if (!(await takeSeat(m, agent, input.conversationId))) continue; // another conversation took the last seat
-        await setConversation(m, input.conversationId, { status: 'assigned', agentId: agent._id, offeredAt: new Date() });
-        await m.Agent.updateOne({ _id: agent._id }, { $set: { lastAssignedAt: new Date() } });
-        return { agentId: agent._id };
+      const request: RoutingRequest = {
+        channel: input.channel,
+        language: conv.language ?? 'zh',
+        requirement: requirementFor(queue?.requirement, required),
+        skill: required[0] ?? input.queue,
+        strategy: input.preferredAgentId ? 'named' : ((queue?.strategy ?? 'least-busy') as StrategyName),
+        namedAgentId: input.preferredAgentId,
+        lastAgentId: contact?.lastAgentId ?? undefined,
+        lastAgentAt: contact?.lastAgentAt?.getTime(),
+        stickyWindowMs: (queue?.stickyWindowHours ?? 168) * 3_600_000,
+        excluded: conv.declinedBy ?? [],
+      };
+      const profiles = agents.map((a) => agentProfile(a, seats, input.channel));
+      const ranked = rankAgents(request, profiles, {
+        now, roundRobinAfter: queue?.lastAssignedAgentId ?? undefined, model: request.strategy === 'learned' ? await learnedModel() : undefined,
+      });
+      for (const choice of ranked) {
+        const agent = agents.find((a) => a._id === choice.agentId)!;
+        if (!(await takeSeat(m, agent, input.conversationId, input.channel))) continue; // another conversation took the last seat
+        const assignment = { agentId: agent._id, strategy: request.strategy, skill: request.skill, why: choice.why, scores: choice.scores, at: new Date(now) };
+        await setConversation(m, input.conversationId, { status: 'assigned', agentId: agent._id, offeredAt: new Date(now), assignment });
+        await m.Agent.updateOne({ _id: agent._id }, { $set: { lastAssignedAt: new Date(now) } });
+        if (queue) await m.Queue.updateOne({ _id: queue._id }, { $set: { lastAssignedAgentId: agent._id } });
+        return { agentId: agent._id, offerTimeoutSeconds: queue?.offerTimeoutSeconds ?? DEFAULT_OFFER_TIMEOUT_SECONDS };
       }
-      return { agentId: null };
+      return { agentId: null, ...(await standing(m, conv, request, profiles, input.told, await recentHandleSeconds(input.queue))) };
+    },
+
+    /** The offered agent declined, or let the offer lapse: the conversation waits again, never offered to them again. */
+    async withdrawOffer(input: ConversationRef & { agentId: string; reason: 'declined' | 'timeout' }): Promise<void> {
+      const conv = await m.Conversation.findById(input.conversationId).lean();
+      if (conv?.agentId !== input.agentId || conv.acceptedAt) return; // a retried step, or accepted meanwhile
+      const declinedBy = [...new Set([...(conv.declinedBy ?? []), input.agentId])];
+      await setConversation(m, input.conversationId, { status: 'queued', agentId: null, declinedBy });
+      await releaseSeats(m, input.conversationId, null);
     },
 
     /** The agent takes the conversation: the one offered to them, or one still waiting in the queue. */
@@ -75,16 +203,19 @@ export function assignmentActivities(m: Models) {
       const { conversationId, agentId } = input;
       const conv = await m.Conversation.findById(conversationId).lean();
       if (conv?.status === 'assigned' && conv.agentId === agentId) {
-        await setConversation(m, conversationId, { acceptedAt: conv.acceptedAt ?? new Date() });
+        const now = new Date();
+        await setConversation(m, conversationId, { acceptedAt: conv.acceptedAt ?? now });
+        await m.Contact.updateOne({ _id: contactIdOf(input) }, { $set: { lastAgentId: agentId, lastAgentAt: now, updatedAt: now } });
         return;
       }
       if (!conv || conv.status !== 'queued' || conv.agentId) throw notAvailable('another agent has taken this conversation');
       const agent = await m.Agent.findById(agentId).lean();
       if (!agent) throw notAvailable(`unknown agent ${agentId}`);
-      if (!(await takeSeat(m, agent, conversationId))) throw notAvailable('you are at full capacity; close a conversation first');
+      if (!(await takeSeat(m, agent, conversationId, input.channel))) throw notAvailable('you are at full capacity; close a conversation first');
       const now = new Date();
-      await setConversation(m, conversationId, { status: 'assigned', agentId, offeredAt: now, acceptedAt: now });
-      await m.Contact.updateOne({ _id: contactIdOf(input) }, { $set: { lastAgentId: agentId, updatedAt: now } });
+      const assignment = { agentId, strategy: 'taken', why: { en: 'took it from the queue', zh: '坐席从队列中接入' }, scores: {}, at: now };
+      await setConversation(m, conversationId, { status: 'assigned', agentId, offeredAt: now, acceptedAt: now, assignment });
+      await m.Contact.updateOne({ _id: contactIdOf(input) }, { $set: { lastAgentId: agentId, lastAgentAt: now, updatedAt: now } });
     },
 
     /** A flow's transfer step: the agent (if any) lets go, and the conversation waits in the other queue. */

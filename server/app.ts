@@ -24,6 +24,7 @@ import { healthRoutes } from './routes/health';
 import { inboxRoutes } from './routes/inboxes';
 import { opsRoutes } from './routes/ops';
 import { recordRoutes } from './routes/records';
+import { agentRoutingRoutes, queueRoutes, supervisorRoutes } from './routes/routing';
 import { peopleRoutes } from './routes/people';
 import { webchatRoutes } from './routes/webchat';
 import { webhookRoutes } from './routes/webhooks';
@@ -82,7 +83,12 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1/conversations', auth, conversationRoutes(deps));
   app.use('/api/v1/flows', auth, flowRoutes(deps));
   app.use('/api/v1/records', auth, recordRoutes(deps));
-  app.use('/api/v1/ops', auth, requireRole('operator', 'admin'), opsRoutes(opsDeps(deps)));
+  // One ops service: operators' actions and supervisors' reassignments are audited alike.
+  const ops = opsDeps(deps);
+  app.use('/api/v1/ops', auth, requireRole('operator', 'admin'), opsRoutes(ops));
+  app.use('/api/v1/agents', auth, requireRole('admin'), agentRoutingRoutes(deps));
+  app.use('/api/v1/queues', auth, requireRole('admin'), queueRoutes(deps));
+  app.use('/api/v1/supervisor', auth, requireRole('supervisor', 'admin'), supervisorRoutes(deps, ops.ops));
   app.use('/api/v1', catalogRoutes(auth));
   app.use('/api', (req) => {
     throw new AppError(404, `no such endpoint: ${req.method} ${req.originalUrl}`);

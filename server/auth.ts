@@ -8,7 +8,7 @@ import { AppError } from './errors';
 export interface Principal {
   id: string;
   name: string;
-  role: 'agent' | 'analyst' | 'operator' | 'admin';
+  role: 'agent' | 'analyst' | 'operator' | 'supervisor' | 'admin';
 }
 
 export const newToken = () => `hl_${randomBytes(24).toString('base64url')}`;

@@ -91,7 +91,7 @@ async function main() {
   Data 数据目录            ${config.dataDir}
 ${logins ? `
   Demo logins 演示账号 (paste the token into the agent view / 在坐席视图中粘贴令牌):
-${logins.map((l) => `    ${l.role.padEnd(8)} ${l.name.padEnd(18)} ${l.token}`).join('\n')}
+${logins.map((l) => `    ${l.role.padEnd(10)} ${l.name.padEnd(18)} ${l.token}`).join('\n')}
 ` : '\n  (No demo logins file; use ADMIN_TOKEN or your own tokens.)\n'}
   Press Ctrl-C to stop. 按 Ctrl-C 停止。
 `);

@@ -198,11 +198,13 @@ export function openApiDocument(serverUrl: string) {
       },
       '/api/v1/conversations/{id}': { get: { summary: 'A conversation with its message timeline and survey', security: bearer, parameters: [idPath('id')], responses: { 200: { description: 'OK' }, 401: error, 404: error } } },
       '/api/v1/conversations/{id}/accept': { post: { summary: 'Accept (take) the conversation', security: bearer, parameters: [idPath('id')], responses: { 200: { description: 'OK' }, 401: error, 404: error, 409: error } } },
+      '/api/v1/conversations/{id}/decline': { post: { summary: 'Decline the conversation offered to you: the next agent is offered it', security: bearer, parameters: [idPath('id')], responses: { 200: { description: 'OK' }, 401: error, 404: error, 409: error } } },
       '/api/v1/conversations/{id}/messages': {
         post: { summary: 'Reply to the customer', security: bearer, parameters: [idPath('id')], requestBody: { required: true, ...json('AgentReplyRequest') }, responses: { 201: { description: '`{id}`' }, 401: error, 409: error, ...errors } },
       },
       '/api/v1/conversations/{id}/close': { post: { summary: 'Close; the customer is asked for a rating', security: bearer, parameters: [idPath('id')], responses: { 200: { description: 'OK' }, 401: error, 404: error, 409: error } } },
       ...opsPaths(),
+      ...routingPaths(),
     },
   };
 }
@@ -238,5 +240,56 @@ function opsPaths() {
     },
     '/api/v1/ops/bulk/{jobId}': { get: { summary: "A bulk job's progress and results", security: bearer, parameters: [idPath('jobId')], responses: { ...ok('`BulkJob`'), ...authorErrors } } },
     '/api/v1/ops/audit': { get: { summary: 'What operators did, newest first (`limit`, `workflowId`)', security: bearer, responses: { ...ok('`{entries}`'), ...authorErrors } } },
+  };
+}
+
+// Routing: agents' profiles and queues (admin), and the supervisor's view (supervisor or admin); 403 otherwise.
+function routingPaths() {
+  const conversationId = [idPath('id')];
+  return {
+    '/api/v1/agents/{id}/routing': {
+      put: {
+        summary: "Set an agent's routing profile (admin): skills (`name` or `name:level`), languages, channels, capacity, per-channel capacity, teams",
+        security: bearer, parameters: [idPath('id')], ...body('AgentRoutingRequest'),
+        responses: { ...ok('`{id, name, status, skills, languages, channels, teams, capacity, channelCapacity}`'), ...authorErrors },
+      },
+    },
+    '/api/v1/queues/{id}': {
+      put: {
+        summary: 'Create or change a queue (admin): name, requirement expression, strategy, offer timeout, sticky window. A requirement that does not parse is a 400 naming the problem and its position (`details: {field, error, position}`)',
+        security: bearer, parameters: [idPath('id')], ...body('QueueRequest'),
+        responses: {
+          ...ok('The queue: `{id, name, requirement, strategy, offerTimeoutSeconds, stickyWindowHours}`'),
+          201: { description: 'Created: the queue' }, ...authorErrors,
+        },
+      },
+    },
+    '/api/v1/supervisor/queues': {
+      get: {
+        summary: 'Every queue with its settings and its waiting conversations (queued, or offered and not accepted), oldest first',
+        security: bearer,
+        responses: {
+          ...ok('`{queues: [{id, name, requirement, strategy, offerTimeoutSeconds, stickyWindowHours, configured, counts: {waiting, queued, offered}, waiting: [{id, workflowId, inboxId, channel, language, priority, escalated, queuedAt, waitedSeconds, agentId, offeredAt, declinedBy}]}], counts, generatedAt}`'),
+          401: error, 403: error,
+        },
+      },
+    },
+    '/api/v1/supervisor/agents': {
+      get: {
+        summary: 'Agents with presence, parsed skills, languages, channels, teams, capacity, load and free seats per capacity pool (`default` and each channel with its own), and their open conversations',
+        security: bearer,
+        responses: {
+          ...ok('`{agents: [{id, name, status, skills: [{name, level}], languages, channels, teams, capacity, channelCapacity, load, free, conversations, offered, lastAssignedAt}]}`'),
+          401: error, 403: error,
+        },
+      },
+    },
+    '/api/v1/supervisor/conversations/{id}/reassign': {
+      post: {
+        summary: "Send a waiting conversation to an agent (offered to them first) or another queue: an ops reroute, audited under the supervisor's name. 409 with the reason when the conversation refuses (closed, not waiting in a queue)",
+        security: bearer, parameters: conversationId, ...body('SupervisorReassignRequest'),
+        responses: { ...ok('`{conversationId, workflowId, action, ok, summary, auditId}`'), ...authorErrors, 409: error, 503: error },
+      },
+    },
   };
 }

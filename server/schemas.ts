@@ -2,6 +2,8 @@
 // as the OpenAPI document, so the two cannot drift apart.
 import type { NextFunction, Request, Response } from 'express';
 import type { ErrorObject } from 'ajv';
+import { MAX_LENGTH as MAX_REQUIREMENT_LENGTH } from '../activities/routing/expression';
+import { STRATEGIES } from '../activities/routing/types';
 import { ajv } from '../rules/ajv';
 import { AppError } from './errors';
 
@@ -17,6 +19,9 @@ const flowDefinition = { type: 'object', description: 'A flow document (its JSON
 const revision = { type: 'integer', minimum: 0, description: 'The draft revision the editor loaded' } as const;
 const versionNumber = { type: 'integer', minimum: 1 } as const;
 const versionOrDraft = { type: 'string', pattern: '^(draft|[1-9][0-9]{0,8})$', description: 'A version number or `draft`' } as const;
+
+const SKILL_PATTERN = '^[^:\'"\\s]{1,64}(:[1-5])?$';
+const seats = { type: 'integer', minimum: 0, maximum: 50 } as const;
 
 const opsReason = { ...nonBlank(500), description: 'Why: written to the audit log' } as const;
 const opsFilterProperties = {
@@ -39,7 +44,7 @@ export const schemas = {
   },
   AgentStatusRequest: {
     type: 'object', additionalProperties: false, required: ['status'],
-    properties: { status: { type: 'string', enum: ['online', 'offline'] } },
+    properties: { status: { type: 'string', enum: ['online', 'away', 'offline'], description: 'away: signed in, but offered nothing new' } },
   },
   ConversationListQuery: {
     type: 'object', additionalProperties: false,
@@ -198,6 +203,47 @@ export const schemas = {
           queue: id(128), agentId: id(128), nodeId: id(128), message: nonBlank(1000),
         },
       },
+    },
+  },
+  AgentRoutingRequest: {
+    type: 'object', additionalProperties: false,
+    description: "An agent's routing profile; fields left out keep their value",
+    properties: {
+      skills: {
+        type: 'array', maxItems: 50, uniqueItems: true, description: '`name` or `name:level` with a level 1–5 (3 when left out)',
+        items: { type: 'string', pattern: SKILL_PATTERN },
+      },
+      languages: { type: 'array', maxItems: 20, uniqueItems: true, items: id(16), description: 'e.g. zh, en' },
+      channels: { type: 'array', maxItems: 20, uniqueItems: true, items: id(64), description: 'Channels served; empty = every channel' },
+      teams: { type: 'array', maxItems: 50, uniqueItems: true, items: id(64) },
+      capacity: { ...seats, description: 'Conversations held at once, on channels without a capacity of their own' },
+      channelCapacity: {
+        type: 'object', maxProperties: 20, propertyNames: id(64), additionalProperties: seats,
+        description: 'Seats of their own per channel, e.g. {"voice": 1}; {} removes them all',
+      },
+    },
+  },
+  QueueRequest: {
+    type: 'object', additionalProperties: false,
+    description: 'Creates the queue, or changes the fields given',
+    properties: {
+      name: { ...nonBlank(200), description: 'The queue id when a new queue leaves it out' },
+      requirement: {
+        type: 'string', maxLength: MAX_REQUIREMENT_LENGTH,
+        description: "Who may take its conversations, e.g. `skills has 'refund' and languages has 'zh'`; empty = anyone",
+      },
+      strategy: { type: 'string', enum: STRATEGIES, description: 'How an agent is picked among the eligible' },
+      offerTimeoutSeconds: { type: 'integer', minimum: 5, maximum: 600, description: 'How long an offer is the agent\'s' },
+      stickyWindowHours: { type: 'integer', minimum: 0, maximum: 8760, description: "Sticky: the customer's last agent first within this many hours" },
+    },
+  },
+  SupervisorReassignRequest: {
+    type: 'object', additionalProperties: false,
+    description: 'Exactly one of agentId or queue',
+    properties: {
+      agentId: { ...id(128), description: 'Offered to this agent first' },
+      queue: { ...id(128), description: 'Waits in this queue instead' },
+      note: { ...nonBlank(500), description: 'Why: written to the audit log' },
     },
   },
 } as const;

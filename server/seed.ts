@@ -1,4 +1,4 @@
-// The demo data a first `npm start` creates: an admin, a business analyst, an operator, two agents, the web
+// The demo data a first `npm start` creates: an admin, a business analyst, an operator, a supervisor, two agents, the web
 // chat inbox with the default flow, and a few FAQ entries.
 import type { Models } from '../activities/store';
 import { defaultFlow } from '../rules/default-flow';
@@ -9,7 +9,7 @@ export const DEMO_INBOX_ID = 'demo-webchat';
 export interface DemoLogin {
   id: string;
   name: string;
-  role: 'agent' | 'analyst' | 'operator' | 'admin';
+  role: 'agent' | 'analyst' | 'operator' | 'supervisor' | 'admin';
   token: string;
 }
 
@@ -33,6 +33,7 @@ const PEOPLE = [
   { _id: 'admin', name: '管理员 Admin', email: 'admin@huiliu.local', role: 'admin' as const, capacity: 0 },
   { _id: 'analyst-zhao', name: '赵敏 Zhao Min', email: 'zhao@huiliu.local', role: 'analyst' as const, capacity: 0 },
   { _id: 'ops-chen', name: '陈伟 Chen Wei', email: 'chen@huiliu.local', role: 'operator' as const, capacity: 0 },
+  { _id: 'sup-liu', name: '刘洋 Liu Yang', email: 'liu@huiliu.local', role: 'supervisor' as const, capacity: 0 },
   { _id: 'agent-lina', name: '李娜 Li Na', email: 'lina@huiliu.local', role: 'agent' as const, capacity: 5 },
   { _id: 'agent-wang', name: '王强 Wang Qiang', email: 'wang@huiliu.local', role: 'agent' as const, capacity: 5 },
 ];

@@ -39,6 +39,8 @@ export function conversationView(c: WithId<ConversationDoc>) {
     agentId: c.agentId ?? null,
     acceptedAt: c.acceptedAt?.toISOString() ?? null,
     escalated: c.escalated ?? false,
+    /** Why the agent it was last offered to was picked: strategy, reason ({zh, en}) and scores. */
+    assignment: c.assignment ?? null,
     rating: c.rating ?? null,
     surveyStatus: c.surveyStatus ?? null,
     createdAt: c.createdAt.toISOString(),

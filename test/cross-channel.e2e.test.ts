@@ -19,6 +19,8 @@ const credentials = {
   encodingAesKey: randomBytes(40).toString('base64').replace(/[^A-Za-z0-9]/g, '').padEnd(43, 'A').slice(0, 43),
 };
 const HANDOFF = '正在为您转接人工客服，请稍候。';
+// Then where they stand; nobody is online to serve the queue yet, so there is no estimate.
+const POSITION = /^(下一位就是您|您前面还有 1 位客户)，暂时无法预估等待时间。$/;
 
 interface ConversationSummary { id: string; inboxId: string; channel: string; visitorId: string; status: string }
 
@@ -84,22 +86,22 @@ describe('cross-channel', () => {
     expect(byVisitor[webVisitor]).toMatchObject({ inboxId: DEMO_INBOX_ID, channel: 'webchat', status: 'queued', id: web.body.conversationId });
 
     // Each side heard about the hand-off on its own channel: WeChat through its API, the widget in its transcript.
-    await waitFor('the hand-off notice at WeChat', async () => fake.sent.some((m) => m.touser === openid));
-    expect(fake.sent.filter((m) => m.touser === openid).map((m) => m.text?.content)).toEqual([HANDOFF]);
+    await waitFor('the hand-off and position notices at WeChat', async () => fake.sent.filter((m) => m.touser === openid).length >= 2);
+    expect(fake.sent.filter((m) => m.touser === openid).map((m) => m.text?.content)).toEqual([HANDOFF, expect.stringMatching(POSITION)]);
     const transcript = await waitFor('the hand-off notice in the widget', async () => {
       const res = await api(stack, 'GET', `/api/v1/webchat/${DEMO_INBOX_ID}/visitors/${webVisitor}/messages`);
       const messages = res.body.messages as { author: string; text: string }[];
-      return messages.some((m) => m.author === 'system') && messages;
+      return messages.filter((m) => m.author === 'system').length >= 2 && messages;
     });
-    expect(transcript.map((m) => `${m.author}: ${m.text}`)).toEqual(['visitor: 人工', `system: ${HANDOFF}`]);
+    const lines = ['visitor: 人工', `system: ${HANDOFF}`, expect.stringMatching(new RegExp(`^system: ${POSITION.source.slice(1)}`))];
+    expect(transcript.map((m) => `${m.author}: ${m.text}`)).toEqual(lines);
 
     // The agent's detail view carries the channel too, with the same transcript.
     for (const [visitor, channel] of [[openid, 'wechat'], [webVisitor, 'webchat']] as const) {
       const detail = await api(stack, 'GET', `/api/v1/conversations/${byVisitor[visitor].id}`, { token: agent.token });
       expect(detail.status).toBe(200);
       expect(detail.body.channel).toBe(channel);
-      expect((detail.body.messages as { author: string; text: string }[]).map((m) => `${m.author}: ${m.text}`))
-        .toEqual(['visitor: 人工', `system: ${HANDOFF}`]);
+      expect((detail.body.messages as { author: string; text: string }[]).map((m) => `${m.author}: ${m.text}`)).toEqual(lines);
     }
   });
 });

@@ -46,8 +46,8 @@ it('starts everything, stops on Ctrl-C, and keeps the conversations across resta
   expect(printed).toContain(`Console 控制台          http://localhost:${port}/`);
   expect(printed).toMatch(/Temporal\s+127\.0\.0\.1:\d+\s+UI: http:\/\/127\.0\.0\.1:\d+/);
   const tokens = [...printed.matchAll(/\b(hl_[\w-]{32})\b/g)].map((m) => m[1]);
-  expect(tokens).toHaveLength(5); // admin, analyst, operator and two agents, in that order
-  const agent = { authorization: `Bearer ${tokens[3]}` };
+  expect(tokens).toHaveLength(6); // admin, analyst, operator, supervisor and two agents, in that order
+  const agent = { authorization: `Bearer ${tokens[4]}` };
 
   const posted = await fetch(`${base}/api/v1/webchat/demo-webchat/messages`, {
     method: 'POST', headers: { 'content-type': 'application/json' },
@@ -66,6 +66,7 @@ it('starts everything, stops on Ctrl-C, and keeps the conversations across resta
   expect(second.output()).toContain(tokens[2]); // the demo logins are printed again
   const res = await fetch(`${base}/api/v1/conversations/${conversationId}/accept`, { method: 'POST', headers: agent });
   expect(res.status).toBe(200); // the workflow survived the restart and takes the agent
-  expect(await res.json()).toMatchObject({ status: 'assigned', messages: [{ text: '人工' }, { author: 'system' }] });
+  // The visitor, then the system: "transferring you", and where they stand in the queue.
+  expect(await res.json()).toMatchObject({ status: 'assigned', messages: [{ text: '人工' }, { author: 'system' }, { author: 'system' }] });
   expect(await stop(second.child)).toBe(0);
 }, 300_000);

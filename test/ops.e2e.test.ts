@@ -24,6 +24,8 @@ const credentials = {
 const ADMIN = 'ops-test-admin-token-0123456789';
 const WAITING_FLOW = 'waiting';
 const SHIPPING_ANSWER = '订单满 99 元包邮，一般 48 小时内发货。';
+const QUEUED = 'Connecting you to an agent, please wait.';
+const NEXT = 'You are next; the wait cannot be estimated yet.'; // nobody online serves the queue
 
 let stack: Stack;
 let fake: FakeWechatServer;
@@ -164,7 +166,7 @@ describe('operations API', () => {
     const rerouted = await act(workflowId, 'reroute', { reason: 'no agents today', nodeId: 'sorry' });
     expect(rerouted.body).toMatchObject({ ok: true, summary: 'rerouted to flow step sorry' });
     await waitFor('closed', async () => (await stack.store.models.Conversation.findById(conversationId).lean())?.status === 'closed');
-    expect(await outbound(conversationId)).toEqual(['Connecting you to an agent, please wait.', 'Sorry for the wait; we will get back to you soon.']);
+    expect(await outbound(conversationId)).toEqual([QUEUED, NEXT, 'Sorry for the wait; we will get back to you soon.']);
     await waitFor('off the list', async () => !stuckItem(await stuck(), workflowId));
 
     const other = `sla-${randomUUID().slice(0, 8)}`;
@@ -173,7 +175,7 @@ describe('operations API', () => {
     await waitFor('listed', async () => stuckItem(await stuck('?reason=sla-breached'), otherWorkflow), 30_000);
     const ended = await act(otherWorkflow, 'terminate', { reason: 'spam', message: 'We have closed this chat. 本会话已关闭。' });
     expect(ended.body).toMatchObject({ ok: true });
-    expect(await outbound(otherId)).toEqual(['Connecting you to an agent, please wait.', 'We have closed this chat. 本会话已关闭。']);
+    expect(await outbound(otherId)).toEqual([QUEUED, NEXT, 'We have closed this chat. 本会话已关闭。']);
     expect((await stack.store.models.Conversation.findById(otherId).lean())?.status).toBe('closed');
     expect((await view(otherWorkflow)).executionStatus).toBe('Terminated');
     expect((await act(otherWorkflow, 'terminate', { reason: 'again' })).status).toBe(409);
@@ -213,7 +215,7 @@ describe('operations API', () => {
     expect((await act(workflowId, 'reset', { reason: 'deploy rolled back', eventId: resetTo })).status).toBe(200);
     await waitFor('both messages handled', async () => (await stack.store.models.Message.countDocuments({ conversationId, direction: 'in' })) === 2);
     await waitFor('no longer failing', async () => !stuckItem(await stuck('?reason=workflow-task-failing'), workflowId), 30_000);
-    expect(await outbound(conversationId)).toEqual(['Connecting you to an agent, please wait.']);
+    expect(await outbound(conversationId)).toEqual([QUEUED, NEXT]);
   });
 
   it('bulk: a dry run lists what would happen; the run reports progress and a summary', async () => {

@@ -64,7 +64,7 @@ describe('web chat end to end', () => {
       expect(reply.status).toBe(201);
       await waitFor('agent reply in the stream', async () => stream.received.some((m) => m.author === 'agent'));
       expect(await lines(visitor)).toEqual([
-        'visitor: 人工', 'system: 正在为您转接人工客服，请稍候。', 'agent: 您好，我是李娜，请问有什么可以帮您？',
+        'visitor: 人工', 'system: 正在为您转接人工客服，请稍候。', 'system: 下一位就是您，暂时无法预估等待时间。', 'agent: 您好，我是李娜，请问有什么可以帮您？',
       ]);
 
       const closed = await api(stack, 'POST', `/api/v1/conversations/${conversationId}/close`, { token: agent.token });

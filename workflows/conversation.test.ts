@@ -46,8 +46,9 @@ describe('conversation workflow', () => {
     const { conversationId } = await say(visitor, '转人工');
     await waitFor('queued', async () => (await conversation(conversationId))?.status === 'queued');
     expect(await conversation(conversationId)).toMatchObject({ queue: 'general', priority: 0, agentId: null });
-    // The queue notice is sent in the step after the status change.
-    await waitFor('queue notice', async () => (await transcript(conversationId)).at(-1) === 'system: 正在为您转接人工客服，请稍候。');
+    // The queue notice is sent in the step after the status change; then where they stand (nobody is online).
+    await waitFor('queue notice and position', async () => (await transcript(conversationId)).length === 3);
+    expect((await transcript(conversationId)).slice(-2)).toEqual(['system: 正在为您转接人工客服，请稍候。', 'system: 下一位就是您，暂时无法预估等待时间。']);
     await checkReplay('handoff-to-queue', visitor);
   });
 

@@ -24,7 +24,9 @@ import { createInterpreter, emptyContact, sentimentOf, type FlowFacts, type Inte
 import {
   acceptUpdate,
   agentReplyUpdate,
+  assignNowSignal,
   closeUpdate,
+  declineUpdate,
   inboundMessageSignal,
   opsRerouteUpdate,
   opsRetryUpdate,
@@ -57,6 +59,10 @@ interface QueueState {
   since?: number;
   /** Offered to this agent first (an operator's reroute). */
   preferredAgentId?: string;
+  /** When the offer to the current agent lapses (epoch ms). */
+  offerDeadline?: number;
+  /** The position and wait the customer was last told. */
+  told?: { position: number; seconds: number | null };
 }
 
 export interface ConversationState {
@@ -171,6 +177,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
     });
   };
   let retryRequests = 0; // bumped by an operator's retry
+  let assignRequested = false; // an agent freed a seat for this conversation
   let stuckRounds = 0; // rounds of attempts that failed
 
   // Steps run one at a time, in the order asked, also when an agent's action
@@ -269,6 +276,19 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
     return snapshot();
   }, { validator: requireWaiting });
 
+  setHandler(declineUpdate, async ({ agentId }) => {
+    await act(state.nodeId ?? 'decline', AGENT_ACTION_OPTIONS).withdrawOffer({ ...ref, agentId, reason: 'declined' });
+    Object.assign(state, { agentId: undefined, status: 'queued' });
+    if (state.queue) state.queue.offerDeadline = undefined;
+    changes++;
+    return snapshot();
+  }, {
+    validator: (input) => {
+      requireThis(input);
+      if (state.status !== 'assigned' || state.accepted || state.agentId !== input.agentId) refuse('the conversation is not offered to you');
+    },
+  });
+
   setHandler(agentReplyUpdate, async ({ agentId, text }) => {
     const messageId = await send(state.nodeId ?? 'reply', text, { author: 'agent', agentId });
     return { messageId };
@@ -282,6 +302,11 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
   }, { validator: requireAcceptedBy });
 
   setHandler(snapshotQuery, snapshot);
+  // Kept until the next offer attempt: it may arrive before the queue step waits.
+  setHandler(assignNowSignal, () => {
+    assignRequested = true;
+    changes++;
+  });
 
   // Operators (server/ops): retry a failing step now; send the conversation to
   // another queue, agent or flow step.
@@ -394,10 +419,25 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
       if (!state.agentId) {
         // An agent an operator chose is offered the conversation whatever the step's required skills.
         const chosen = queue.preferredAgentId;
-        const { agentId } = await act(nodeId).tryAssign({
-          ...ref, queue: queue.name, requiredSkills: chosen ? [] : p.requiredSkills, preferredAgentId: chosen ?? p.preferredAgentId,
+        assignRequested = false;
+        const result = await act(nodeId).tryAssign({
+          ...ref, queue: queue.name, requiredSkills: chosen ? [] : p.requiredSkills, preferredAgentId: chosen ?? p.preferredAgentId, told: queue.told,
         });
-        if (agentId && !state.agentId) Object.assign(state, { agentId, status: 'assigned' });
+        if (result.agentId && !state.agentId) {
+          Object.assign(state, { agentId: result.agentId, status: 'assigned' });
+          if (result.offerTimeoutSeconds) queue.offerDeadline = Date.now() + result.offerTimeoutSeconds * 1000;
+        } else if (result.announce) {
+          // Where they stand and how long it may take, when that changed enough since they were last told.
+          queue.told = result.standing;
+          await send(nodeId, result.announce[state.language], { author: 'system' });
+        }
+      }
+      // An offer the agent let lapse goes to the next agent; they are not offered it again.
+      if (state.agentId && !state.accepted && queue.offerDeadline !== undefined && Date.now() >= queue.offerDeadline) {
+        await act(nodeId).withdrawOffer({ ...ref, agentId: state.agentId, reason: 'timeout' });
+        Object.assign(state, { agentId: undefined, status: 'queued' });
+        queue.offerDeadline = undefined;
+        continue;
       }
       if (!state.accepted && !queue.slaChecked && Date.now() >= queue.slaDeadline) {
         queue.slaChecked = true;
@@ -406,8 +446,10 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
         continue;
       }
       if (state.agentDone) break;
+      if (assignRequested && !state.agentId) continue;
       const deadlines = state.accepted ? [] : [
         ...(state.agentId ? [] : [Date.now() + p.assignRetrySeconds * 1000]),
+        ...(state.agentId && queue.offerDeadline !== undefined ? [queue.offerDeadline] : []),
         ...(queue.slaChecked ? [] : [queue.slaDeadline]),
       ];
       await waitForChange(deadlines.length ? Math.min(...deadlines) : undefined);
@@ -591,6 +633,10 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
       handle = await interpreter.runNode(node);
     } catch (err) {
       if (!(err instanceof Rerouted)) throw err;
+      // The operator's update is answered in this workflow task. Temporal refuses a task that
+      // completes the conversation while new events arrive (UnhandledCommand), failing the
+      // update with it; so the next step starts in a task of its own.
+      await sleep(1);
       if (state.queue) await act(node.id).leaveQueue(ref);
       Object.assign(state, { queue: undefined, deadline: undefined, reroute: undefined, stuck: undefined, nodeId: err.nodeId });
       if (state.status !== 'bot') Object.assign(state, { status: 'bot', agentId: undefined, accepted: false });

@@ -28,8 +28,12 @@ export interface ConversationSnapshot {
 
 /** A customer's message, sent with signalWithStart by the channel webhook. */
 export const inboundMessageSignal = defineSignal<[InboundMessage]>('inboundMessage');
+/** An agent came online or freed a seat and could take this waiting conversation: look for an agent now. */
+export const assignNowSignal = defineSignal('assignNow');
 /** An agent takes the conversation (offered to them, or still waiting in the queue). */
 export const acceptUpdate = defineUpdate<ConversationSnapshot, [AgentInput]>('accept');
+/** The agent it is offered to turns it down: the next agent gets it; they are not offered it again. */
+export const declineUpdate = defineUpdate<ConversationSnapshot, [AgentInput]>('decline');
 /** An agent's reply; returns the id of the stored message. */
 export const agentReplyUpdate = defineUpdate<{ messageId: string }, [AgentReplyInput]>('agentReply');
 /** The agent is done; the survey follows. */

@@ -136,8 +136,9 @@ describe('a conversation for operators', () => {
     await handle.executeUpdate(opsRerouteUpdate, { args: [{ nodeId: 'sorry' }] });
     await waitFor('closed', async () => (await t.m.Conversation.findById(conversationId).lean())?.status === 'closed');
     expect(await transcript(conversationId)).toEqual([
-      'Connecting you to an agent, please wait.', 'Transferring you to the right team, please wait.',
-      'Transferring you to the right team, please wait.', 'Sorry for the wait; we will email you.',
+      // Nobody online serves the queue: the customer is told they are next, without an estimate, once.
+      'Connecting you to an agent, please wait.', 'You are next; the wait cannot be estimated yet.',
+      'Transferring you to the right team, please wait.', 'Transferring you to the right team, please wait.', 'Sorry for the wait; we will email you.',
     ]);
     expect(await t.m.Seat.countDocuments({ conversationId })).toBe(0); // agent-wang's seat is free again
     await waitFor('closed in visibility', async () => (await attributes(workflowId)).HuiliuStatus?.[0] === 'closed');

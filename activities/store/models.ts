@@ -74,6 +74,16 @@ const queueSchema = new Schema({
   _id: { type: String, required: true },
   name: { type: String, required: true },
   skills: { type: [String], default: [] },
+  /** Who may take its conversations: a requirement expression (activities/routing/expression.ts), e.g. `skills has 'refund' and languages has 'zh'`. */
+  requirement: String,
+  /** How an agent is picked among the eligible (activities/routing/strategies.ts). */
+  strategy: { type: String, default: 'least-busy', enum: ['round-robin', 'least-busy', 'longest-idle', 'best-skill', 'sticky', 'named', 'learned'] },
+  /** An offer is the agent's for this long; then, or when they decline, the next agent gets it. */
+  offerTimeoutSeconds: { type: Number, default: 30 },
+  /** Sticky: the customer's last agent first if they served them within this many hours. */
+  stickyWindowHours: { type: Number, default: 168 },
+  /** Round robin: the agent assigned last. */
+  lastAssignedAgentId: String,
 }, opts);
 
 /**
@@ -90,6 +100,8 @@ const contactSchema = new Schema({
   segments: { type: [String], default: [] },
   orders: { type: [Schema.Types.Mixed], default: [] },
   lastAgentId: String,
+  /** When lastAgentId last served them (sticky routing's window). */
+  lastAgentAt: Date,
   createdAt: { type: Date, required: true },
   updatedAt: { type: Date, required: true },
 }, { ...opts, minimize: false });
@@ -127,6 +139,10 @@ const conversationSchema = new Schema({
   acceptedAt: { type: Date, default: null },
   escalated: Boolean,
   escalatedAt: Date,
+  /** Why the agent it was last offered to was picked: strategy, reason and the scores (activities/routing). */
+  assignment: Schema.Types.Mixed,
+  /** Agents who declined it or let the offer lapse: not offered it again. */
+  declinedBy: { type: [String], default: undefined },
   rating: Number,
   surveyStatus: String,
   createdAt: { type: Date, required: true },
@@ -178,12 +194,19 @@ const agentSchema = new Schema({
   _id: { type: String, required: true },
   name: { type: String, required: true },
   email: { type: String, required: true },
-  role: { type: String, required: true, enum: ['agent', 'analyst', 'operator', 'admin'] },
+  role: { type: String, required: true, enum: ['agent', 'analyst', 'operator', 'supervisor', 'admin'] },
   tokenHash: { type: String, required: true },
-  status: { type: String, default: 'offline', enum: ['online', 'offline'] },
-  /** Conversations they can hold at once (their seats). */
+  status: { type: String, default: 'offline', enum: ['online', 'away', 'offline'] },
+  /** Conversations they can hold at once (their seats), on channels without a capacity of their own. */
   capacity: { type: Number, default: 5 },
+  /** Capacity per channel, e.g. { voice: 1 }: those channels get seats of their own. */
+  channelCapacity: { type: Map, of: Number, default: undefined },
+  /** Skill names, or `name:level` with a level 1–5 (3 when absent). */
   skills: { type: [String], default: [] },
+  languages: { type: [String], default: [] },
+  /** Channels served; none listed = every channel. */
+  channels: { type: [String], default: [] },
+  teams: { type: [String], default: [] },
   lastAssignedAt: Date,
 }, opts);
 agentSchema.index({ tokenHash: 1 }, { unique: true });
@@ -197,6 +220,8 @@ const seatSchema = new Schema({
   _id: { type: String, required: true },
   agentId: { type: String, required: true },
   conversationId: { type: String, required: true },
+  /** The channel whose capacity it counts against (absent: the agent's general capacity). */
+  channel: String,
   at: { type: Date, required: true },
 }, opts);
 seatSchema.index({ conversationId: 1 });
@@ -250,6 +275,8 @@ const opsJobSchema = new Schema({
 }, opts);
 
 export type FaqDoc = InferSchemaType<typeof faqSchema> & { _id: string };
+/** An agent as read with lean(): channelCapacity is then a plain object. */
+export type AgentDoc = Omit<InferSchemaType<typeof agentSchema>, 'channelCapacity'> & { _id: string; channelCapacity?: Record<string, number> | null };
 export type ContactDoc = InferSchemaType<typeof contactSchema> & { _id: string };
 export type FlowStepDoc = InferSchemaType<typeof flowStepSchema> & { _id: string };
 export type ConversationDoc = InferSchemaType<typeof conversationSchema>;

@@ -68,7 +68,7 @@ export type AgentStatus = 'online' | 'offline';
 export interface Me {
   id: string;
   name: string;
-  role: 'agent' | 'analyst' | 'operator' | 'admin';
+  role: 'agent' | 'analyst' | 'operator' | 'supervisor' | 'admin';
   status: AgentStatus;
   capacity: number;
   free: number;

@@ -2,13 +2,15 @@
 import { Router, type Request, type Response } from 'express';
 import { trusted } from '../../activities/store';
 import type { Principal } from '../auth';
+import { Dispatcher } from '../dispatch';
 import { AppError } from '../errors';
 import { idParam, validate } from '../schemas';
 import { conversationView, flowStepView, messageView } from '../views';
 import type { AppDeps } from '../app';
 
-export function conversationRoutes({ models, gateway }: AppDeps): Router {
+export function conversationRoutes({ models, gateway, client }: AppDeps): Router {
   const r = Router();
+  const dispatcher = new Dispatcher(models, client);
 
   async function load(req: Request) {
     const conversation = await models.Conversation.findById(idParam(req, 'id')).lean();
@@ -59,6 +61,13 @@ export function conversationRoutes({ models, gateway }: AppDeps): Router {
     res.json(await detail(c._id));
   });
 
+  r.post('/:id/decline', async (req, res) => {
+    const c = await load(req);
+    await gateway.decline(c.workflowId, { conversationId: c._id, agentId: agentOf(res) });
+    void dispatcher.agentAvailable(agentOf(res)); // their seat is free again
+    res.json(await detail(c._id));
+  });
+
   r.post('/:id/messages', validate('AgentReplyRequest'), async (req, res) => {
     const c = await load(req);
     const { messageId } = await gateway.reply(c.workflowId, { conversationId: c._id, agentId: agentOf(res), text: (req.body as { text: string }).text });
@@ -68,6 +77,7 @@ export function conversationRoutes({ models, gateway }: AppDeps): Router {
   r.post('/:id/close', async (req, res) => {
     const c = await load(req);
     await gateway.close(c.workflowId, { conversationId: c._id, agentId: agentOf(res) });
+    void dispatcher.agentAvailable(agentOf(res)); // their seat is free again
     res.json(await detail(c._id));
   });
 

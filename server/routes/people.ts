@@ -1,11 +1,13 @@
 // The signed-in person (agent or admin) and their presence.
 import { Router, type Response } from 'express';
 import type { Principal } from '../auth';
+import { Dispatcher } from '../dispatch';
 import { validate } from '../schemas';
 import type { AppDeps } from '../app';
 
-export function peopleRoutes({ models }: AppDeps): Router {
+export function peopleRoutes({ models, client }: AppDeps): Router {
   const r = Router();
+  const dispatcher = new Dispatcher(models, client);
 
   async function me(res: Response) {
     const p = res.locals.principal as Principal;
@@ -20,7 +22,9 @@ export function peopleRoutes({ models }: AppDeps): Router {
 
   r.post('/status', validate('AgentStatusRequest'), async (req, res) => {
     const p = res.locals.principal as Principal;
-    await models.Agent.updateOne({ _id: p.id }, { $set: { status: (req.body as { status: string }).status } });
+    const { status } = req.body as { status: string };
+    await models.Agent.updateOne({ _id: p.id }, { $set: { status } });
+    if (status === 'online') void dispatcher.agentAvailable(p.id);
     res.json(await me(res));
   });
 

@@ -50,6 +50,7 @@ const ROLE_KEYS: Record<string, MessageKey> = {
   analyst: 'agent.role.analyst',
   admin: 'agent.role.admin',
   operator: 'agent.role.operator',
+  supervisor: 'agent.role.supervisor',
 };
 
 /** A role's name; unknown roles show as they are. */

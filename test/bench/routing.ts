@@ -1,0 +1,144 @@
+// `npm run bench:routing`: the routing engine against the embedded database
+// (FerretDB in a throwaway directory). 200 agents with skills, languages and
+// 5 seats each, five queues with requirements and strategies, 5,000 waiting
+// conversations. It first fills every seat through the offer step the
+// conversations' workflows run (tryAssign), timing assignments per second;
+// then, many times over, an agent frees a seat and the time until the next
+// conversation is assigned to them is measured: finding the most urgent
+// waiting conversation they can take (waitingFor, what the dispatcher does)
+// plus that conversation's offer step. The Temporal hop in between (a signal
+// and a workflow task) is not included.
+//
+//   npm run bench:routing -- [--agents 200] [--waiting 5000] [--frees 300] [--keep]
+//
+// Progress goes to stderr; stdout gets the report table and, as its last line,
+// one JSON object with every figure.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { assignmentActivities, waitingFor } from '../../activities/assignment';
+import { Random } from '../../activities/routing/random';
+import { openStore } from '../../activities/store';
+import { startFerretDB } from '../../server/embedded';
+import { positive } from './platform';
+import { percentile } from './report';
+
+const TARGET_P99_MS = 50;
+const SKILLS = ['refund', 'shipping', 'billing', 'tech', 'vip'];
+const QUEUES = [
+  { _id: 'refund', name: 'Refunds', requirement: "skills has 'refund' and languages has 'zh'", strategy: 'best-skill' },
+  { _id: 'shipping', name: 'Shipping', requirement: "skills has 'shipping'", strategy: 'least-busy' },
+  { _id: 'billing', name: 'Billing', requirement: "skills has 'billing'", strategy: 'round-robin' },
+  { _id: 'tech', name: 'Tech', requirement: "skills has 'tech' and skills.tech >= 2", strategy: 'longest-idle' },
+  { _id: 'general', name: 'General', strategy: 'least-busy' },
+];
+
+const log = (line: string) => process.stderr.write(`[bench:routing] ${line}\n`);
+const round1 = (n: number) => Number(n.toFixed(1));
+const pcts = (xs: number[]) => ({ p50: round1(percentile(xs, 50)), p90: round1(percentile(xs, 90)), p99: round1(percentile(xs, 99)), max: round1(percentile(xs, 100)) });
+
+async function main() {
+  const { values } = parseArgs({
+    options: { agents: { type: 'string', default: '200' }, waiting: { type: 'string', default: '5000' }, frees: { type: 'string', default: '300' }, keep: { type: 'boolean', default: false } },
+  });
+  const agentCount = positive('agents', values.agents, true);
+  const waitingCount = positive('waiting', values.waiting, true);
+  const frees = positive('frees', values.frees, true);
+  const dir = mkdtempSync(join(tmpdir(), 'huiliu-bench-routing-'));
+  const ferret = await startFerretDB({ dir: join(dir, 'ferretdb'), logFile: join(dir, 'ferretdb.log') });
+  const store = await openStore(ferret.uri);
+  try {
+    const m = store.models;
+    const random = new Random(7);
+    log(`seeding ${agentCount} agents, ${QUEUES.length} queues and ${waitingCount} waiting conversations`);
+    await m.Queue.insertMany(QUEUES);
+    await m.Agent.insertMany(Array.from({ length: agentCount }, (_, i) => ({
+      _id: `agent-${String(i).padStart(4, '0')}`, name: `Agent ${i}`, email: `a${i}@bench`, role: 'agent', tokenHash: `bench-${i}`, status: 'online', capacity: 5,
+      skills: SKILLS.filter(() => random.uniform() < 0.5).map((s) => `${s}:${1 + Math.floor(random.uniform() * 5)}`),
+      languages: random.uniform() < 0.8 ? ['zh', 'en'] : ['en'],
+    })));
+    const start = Date.now() - 3_600_000;
+    const conversations = Array.from({ length: waitingCount + agentCount * 5 }, (_, i) => {
+      const at = new Date(start + i * 500);
+      return {
+        _id: `conv-${String(i).padStart(6, '0')}`, workflowId: `conv:bench:${i}`, inboxId: 'bench', channel: 'webchat', visitorId: `v${i}`,
+        status: 'queued', queue: QUEUES[i % QUEUES.length]._id, priority: Math.floor(random.uniform() * 3) * 5, queuedAt: at, createdAt: at, updatedAt: at, language: 'zh',
+      };
+    });
+    for (let i = 0; i < conversations.length; i += 1000) await m.Conversation.insertMany(conversations.slice(i, i + 1000));
+    const { tryAssign } = assignmentActivities(m);
+    const offer = (c: (typeof conversations)[number]) =>
+      tryAssign({ conversationId: c._id, inboxId: c.inboxId, channel: c.channel, visitorId: c.visitorId, queue: c.queue });
+
+    log('filling every seat through the offer step');
+    const fillMs: number[] = [];
+    const fillStarted = performance.now();
+    let assigned = 0;
+    for (const c of conversations) {
+      const t0 = performance.now();
+      const { agentId } = await offer(c);
+      fillMs.push(performance.now() - t0);
+      if (agentId) assigned++;
+      if (assigned >= agentCount * 5) break;
+    }
+    const fillS = (performance.now() - fillStarted) / 1000;
+    const waitingLeft = await m.Conversation.countDocuments({ status: 'queued' });
+    log(`assigned ${assigned} in ${fillS.toFixed(1)} s; ${waitingLeft} still waiting`);
+
+    log(`${frees} times: an agent frees a seat; the next conversation is assigned`);
+    const latency: number[] = [];
+    const findMs: number[] = [];
+    let missed = 0;
+    for (let k = 0; k < frees; k++) {
+      const seats = await m.Seat.find().lean();
+      const seat = seats[Math.floor(random.uniform() * seats.length)];
+      await m.Conversation.updateOne({ _id: seat.conversationId }, { $set: { status: 'closed', closedAt: new Date(), acceptedAt: seat.at } });
+      await m.Seat.deleteOne({ _id: seat._id });
+      const t0 = performance.now(); // capacity freed
+      const candidates = await waitingFor(m, seat.agentId);
+      findMs.push(performance.now() - t0);
+      let got = false;
+      for (const candidate of candidates) {
+        const c = conversations.find((x) => x._id === candidate.conversationId)!;
+        if ((await offer(c)).agentId) { got = true; break; }
+      }
+      if (got) latency.push(performance.now() - t0);
+      else missed++;
+    }
+
+    const fill = pcts(fillMs);
+    const freed = pcts(latency);
+    const result = {
+      bench: 'routing', agents: agentCount, seats: agentCount * 5, waiting: waitingLeft,
+      fill: { assigned, seconds: round1(fillS), perSecond: round1(assigned / fillS), offerMs: fill },
+      freedToAssignedMs: freed, findNextMs: pcts(findMs), frees, notAssignedAfterFree: missed,
+      target: { p99LimitMs: TARGET_P99_MS, pass: freed.p99 <= TARGET_P99_MS },
+    };
+    const rows: [string, string][] = [
+      ['agents / seats', `${agentCount} / ${agentCount * 5}`],
+      ['waiting conversations', String(waitingLeft)],
+      ['assignments (filling every seat)', `${assigned} in ${result.fill.seconds} s = ${result.fill.perSecond}/s`],
+      ['offer step p50 / p99', `${fill.p50} / ${fill.p99} ms`],
+      ['find the next for a freed agent p50 / p99', `${result.findNextMs.p50} / ${result.findNextMs.p99} ms`],
+      ['capacity freed → assigned p50 / p90', `${freed.p50} / ${freed.p90} ms`],
+      ['capacity freed → assigned p99 / max', `${freed.p99} / ${freed.max} ms`],
+      ['freed seats nobody waiting could take', String(missed)],
+      [`target: p99 ≤ ${TARGET_P99_MS} ms`, `${result.target.pass ? 'PASS' : 'FAIL'} (${freed.p99} ms; without the Temporal signal hop)`],
+    ];
+    const width = Math.max(...rows.map(([key]) => key.length));
+    console.log(['Huiliu routing benchmark', ...rows.map(([key, value]) => `  ${key.padEnd(width)}  ${value}`)].join('\n'));
+    console.log(JSON.stringify(result));
+  } finally {
+    await store.close();
+    await ferret.stop();
+    if (values.keep) log(`kept ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: Error) => {
+  console.error(`[bench:routing] ${err.message}`);
+  process.exit(1);
+});
