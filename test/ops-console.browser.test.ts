@@ -12,39 +12,21 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runOpsConsoleScenario } from '../editor/e2e/ops-console';
-import { FLOW_SCHEMA_VERSION, type FlowDefinition, type FlowNode } from '../rules/flow';
 import { PROJECT_ROOT } from '../server/embedded';
 import type { AuditEntry, StuckList } from '../server/ops/types';
 import { conversationWorkflowId } from '../workflows/messages';
 import { waitFor } from './support/env';
 import { api, startStack, type Stack } from './support/stack';
+import { openWaitingInbox, SORRY } from './support/waiting-flow';
 
 const ADMIN_TOKEN = `admin-${randomUUID()}`;
 const INBOX = 'ops-console-web';
 const WAITING_FLOW = 'ops-console-waiting';
-const SORRY = { zh: '抱歉久等，我们会尽快回复您。', en: 'Sorry for the wait; we will get back to you soon.' };
-
-const node = (id: string, type: string, parameters: Record<string, unknown> = {}, typeVersion = 1): FlowNode =>
-  ({ id, type, typeVersion, position: { x: 0, y: 0 }, parameters });
-// Waits for an agent with a 1 s SLA (nobody is online in the test); an operator may send it on to `sorry`.
-const waitingFlow: FlowDefinition = {
-  schemaVersion: FLOW_SCHEMA_VERSION,
-  nodes: [
-    node('start', 'start'), node('normalize', 'normalize'), node('wait-agent', 'queue', { queue: 'general', slaSeconds: 1 }, 2),
-    node('sorry', 'reply', { text: SORRY }), node('close', 'close'),
-  ],
-  edges: [['start', 'next', 'normalize'], ['normalize', 'next', 'wait-agent'], ['wait-agent', 'closed', 'close'], ['sorry', 'next', 'close']]
-    .map(([from, handle, to], i) => ({ id: `e${i}`, from: { nodeId: from, handle }, to: { nodeId: to } })),
-};
-
 let stack: Stack;
 beforeAll(async () => {
   if (!existsSync(join(PROJECT_ROOT, 'editor', 'dist', 'index.html'))) throw new Error('the console is not built: run `npm run build` first');
   stack = await startStack({ adminToken: ADMIN_TOKEN });
-  const m = stack.store.models;
-  await m.FlowVersion.create({ _id: `${WAITING_FLOW}@1`, flowId: WAITING_FLOW, version: 1, definition: waitingFlow, publishedBy: 'test', message: 'v1' });
-  await m.Flow.create({ _id: WAITING_FLOW, name: WAITING_FLOW, publishedVersion: 1 });
-  await m.Inbox.create({ _id: INBOX, name: 'Ops console web', channel: 'webchat', flowId: WAITING_FLOW });
+  await openWaitingInbox(stack.store.models, WAITING_FLOW, INBOX);
 });
 afterAll(async () => { await stack?.stop(); });
 

@@ -10,12 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeWechatServer, type FakeWechatServer } from '../activities/channels/wechat/fake-wechat-server';
 import { wechatSignature } from '../activities/channels/wechat/signature';
 import { buildWechatXml } from '../activities/channels/wechat/xml';
-import { FLOW_SCHEMA_VERSION, type FlowDefinition, type FlowNode } from '../rules/flow';
 import { runServer } from '../server/start-server';
 import type { ConversationOps, StuckList } from '../server/ops/types';
 import { conversationWorkflowId, snapshotQuery } from '../workflows/messages';
 import { waitFor } from './support/env';
 import { api, startStack, type Stack } from './support/stack';
+import { openWaitingInbox, SORRY } from './support/waiting-flow';
 
 const credentials = {
   appId: 'wx0123456789abcdef', appSecret: '0123456789abcdef0123456789abcdef', token: 'huiliuToken2024',
@@ -33,20 +33,6 @@ let wechatInbox: string;
 let operator: string;
 let badDeploy: WorkflowBundle;
 
-const node = (id: string, type: string, parameters: Record<string, unknown> = {}, typeVersion = 1): FlowNode =>
-  ({ id, type, typeVersion, position: { x: 0, y: 0 }, parameters });
-// Waits for an agent with a 1 s SLA; an operator may send it on to `sorry`.
-const waitingFlow: FlowDefinition = {
-  schemaVersion: FLOW_SCHEMA_VERSION,
-  nodes: [
-    node('start', 'start'), node('normalize', 'normalize'), node('wait-agent', 'queue', { queue: 'general', slaSeconds: 1 }, 2),
-    node('sorry', 'reply', { text: { zh: '抱歉久等，我们会尽快回复您。', en: 'Sorry for the wait; we will get back to you soon.' } }),
-    node('close', 'close'),
-  ],
-  edges: [['start', 'next', 'normalize'], ['normalize', 'next', 'wait-agent'], ['wait-agent', 'closed', 'close'], ['sorry', 'next', 'close']]
-    .map(([from, handle, to], i) => ({ id: `e${i}`, from: { nodeId: from, handle }, to: { nodeId: to } })),
-};
-
 beforeAll(async () => {
   fake = await startFakeWechatServer(credentials);
   stack = await startStack({ adminToken: ADMIN });
@@ -56,10 +42,7 @@ beforeAll(async () => {
   });
   expect(created.status).toBe(201);
   wechatInbox = created.body.id;
-  const m = stack.store.models;
-  await m.FlowVersion.create({ _id: `${WAITING_FLOW}@1`, flowId: WAITING_FLOW, version: 1, definition: waitingFlow, publishedBy: 'test', message: 'v1' });
-  await m.Flow.create({ _id: WAITING_FLOW, name: WAITING_FLOW, publishedVersion: 1 });
-  await m.Inbox.create({ _id: 'ops-web', name: 'Ops web', channel: 'webchat', flowId: WAITING_FLOW });
+  await openWaitingInbox(stack.store.models, WAITING_FLOW, 'ops-web');
   badDeploy = await bundleWorkflowCode({ workflowsPath: join(import.meta.dirname, 'support', 'nondeterministic-workflows.ts'), logger: new DefaultLogger('WARN') });
 }, 180_000);
 afterAll(async () => {
@@ -166,7 +149,7 @@ describe('operations API', () => {
     const rerouted = await act(workflowId, 'reroute', { reason: 'no agents today', nodeId: 'sorry' });
     expect(rerouted.body).toMatchObject({ ok: true, summary: 'rerouted to flow step sorry' });
     await waitFor('closed', async () => (await stack.store.models.Conversation.findById(conversationId).lean())?.status === 'closed');
-    expect(await outbound(conversationId)).toEqual([QUEUED, NEXT, 'Sorry for the wait; we will get back to you soon.']);
+    expect(await outbound(conversationId)).toEqual([QUEUED, NEXT, SORRY.en]);
     await waitFor('off the list', async () => !stuckItem(await stuck(), workflowId));
 
     const other = `sla-${randomUUID().slice(0, 8)}`;

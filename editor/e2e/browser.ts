@@ -3,7 +3,7 @@
 // the page showed (errors, listed problems, page exceptions) to the error.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium, type Page } from 'playwright-core';
+import { chromium, type Locator, type Page } from 'playwright-core';
 
 export const STEP_TIMEOUT_MS = 30_000;
 
@@ -34,5 +34,19 @@ export async function runInBrowser<T>(screenshotDir: string, failureShot: string
     }
   } finally {
     await browser.close();
+  }
+}
+
+/** Opens `url`; while the console is being rebuilt (another `npm run build`), the server says so: try again, bounded. */
+export async function openConsole(page: Page, url: string, ready: Locator): Promise<void> {
+  const deadline = Date.now() + STEP_TIMEOUT_MS;
+  for (;;) {
+    await page.goto(url);
+    try {
+      await ready.waitFor({ timeout: 5_000 });
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
   }
 }

@@ -3,7 +3,7 @@
 // on purpose: it imports nothing from the app, so any tsconfig can type-check it.
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { runInBrowser, STEP_TIMEOUT_MS } from './browser';
+import { openConsole, runInBrowser, STEP_TIMEOUT_MS } from './browser';
 
 
 /** What a conversation started by a new web chat visitor is expected to do. */
@@ -196,19 +196,6 @@ async function until(what: string, probe: () => Promise<boolean>, timeoutMs = ST
   }
 }
 
-/** Opens `url`; while the console is being rebuilt (another `npm run build`), the server says so: try again, bounded. */
-async function openConsole(page: Page, url: string, ready: Locator): Promise<void> {
-  const deadline = Date.now() + STEP_TIMEOUT_MS;
-  for (;;) {
-    await page.goto(url);
-    try {
-      await ready.waitFor({ timeout: 5_000 });
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-    }
-  }
-}
 
 const nodeIds = (page: Page) =>
   page.locator('.react-flow__node').evaluateAll((els) => els.map((e) => e.getAttribute('data-id') ?? ''));

@@ -4,7 +4,7 @@
 // can type-check it.
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { runInBrowser, STEP_TIMEOUT_MS } from './browser';
+import { openConsole, runInBrowser, STEP_TIMEOUT_MS } from './browser';
 
 export type StuckReason = 'activity-failing' | 'workflow-task-failing' | 'sla-breached' | 'idle';
 
@@ -243,15 +243,3 @@ async function act(page: Page, action: string, fill: (dialog: Locator) => Promis
   return text;
 }
 
-async function openConsole(page: Page, url: string, ready: Locator): Promise<void> {
-  const deadline = Date.now() + STEP_TIMEOUT_MS;
-  for (;;) {
-    await page.goto(url);
-    try {
-      await ready.waitFor({ timeout: 5_000 });
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-    }
-  }
-}

@@ -1,7 +1,7 @@
 // Typed client for the operations API (/api/v1/ops, operator or admin role):
 // same origin, JSON, Bearer token, errors as the console's ApiError. The
 // shapes are the server's contract (server/ops/types.ts).
-import { ApiError } from '../api';
+import { request } from '../api';
 import type {
   ActionBodies, ActionResult, BulkJob, BulkPlanItem, BulkRequest, ConversationOps, OpsAction, ReplayCheckResult,
   StuckConversation, StuckFilter, StuckList, StuckReason, TimelineEntry, TimelineKind,
@@ -30,25 +30,8 @@ export interface BulkSubmit extends BulkRequest {
   params?: Record<string, unknown> & { workflowIds?: string[] };
 }
 
-type Method = 'GET' | 'POST';
-
-async function call<T>(token: string, method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json', Authorization: `Bearer ${token}` };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  let response: Response;
-  try {
-    response = await fetch(`/api/v1/ops${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
-  } catch (error) {
-    if (signal?.aborted) throw error;
-    throw new ApiError(0, '');
-  }
-  const payload: unknown = await response.json().catch(() => undefined);
-  signal?.throwIfAborted();
-  if (!response.ok || payload === undefined) {
-    const { error, details } = (payload ?? {}) as { error?: unknown; details?: unknown };
-    throw new ApiError(response.status, typeof error === 'string' ? error : '', details);
-  }
-  return payload as T;
+function call<T>(token: string, method: 'GET' | 'POST', path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  return request<T>(`/api/v1/ops${path}`, { method, body, token, signal });
 }
 
 /** The query string of GET /stuck: only the fields that are set. */
