@@ -24,6 +24,8 @@ const RECENT_HANDLED = 50;
 export interface AssignResult {
   agentId: string | null;
   offerTimeoutSeconds?: number;
+  /** Once accepted: offered to another agent when the customer waits this long for a reply. */
+  silenceReassignMinutes?: number;
   standing?: { position: number; seconds: number | null };
   /** Set when the standing changed enough since the customer was last told. */
   announce?: { zh: string; en: string };
@@ -184,17 +186,25 @@ export function assignmentActivities(m: Models) {
         await setConversation(m, input.conversationId, { status: 'assigned', agentId: agent._id, offeredAt: new Date(now), assignment });
         await m.Agent.updateOne({ _id: agent._id }, { $set: { lastAssignedAt: new Date(now) } });
         if (queue) await m.Queue.updateOne({ _id: queue._id }, { $set: { lastAssignedAgentId: agent._id } });
-        return { agentId: agent._id, offerTimeoutSeconds: queue?.offerTimeoutSeconds ?? DEFAULT_OFFER_TIMEOUT_SECONDS };
+        return {
+          agentId: agent._id, offerTimeoutSeconds: queue?.offerTimeoutSeconds ?? DEFAULT_OFFER_TIMEOUT_SECONDS,
+          ...(queue?.silenceReassignMinutes ? { silenceReassignMinutes: queue.silenceReassignMinutes } : {}),
+        };
       }
       return { agentId: null, ...(await standing(m, conv, request, profiles, input.told, await recentHandleSeconds(input.queue))) };
     },
 
-    /** The offered agent declined, or let the offer lapse: the conversation waits again, never offered to them again. */
-    async withdrawOffer(input: ConversationRef & { agentId: string; reason: 'declined' | 'timeout' }): Promise<void> {
+    /**
+     * The offered agent declined, or let the offer lapse, or (accepted) left
+     * the customer without a reply too long: the conversation waits again and
+     * is never offered to them again.
+     */
+    async withdrawOffer(input: ConversationRef & { agentId: string; reason: 'declined' | 'timeout' | 'silence' }): Promise<void> {
       const conv = await m.Conversation.findById(input.conversationId).lean();
-      if (conv?.agentId !== input.agentId || conv.acceptedAt) return; // a retried step, or accepted meanwhile
+      if (conv?.agentId !== input.agentId) return; // a retried step
+      if (conv.acceptedAt && input.reason !== 'silence') return; // accepted meanwhile
       const declinedBy = [...new Set([...(conv.declinedBy ?? []), input.agentId])];
-      await setConversation(m, input.conversationId, { status: 'queued', agentId: null, declinedBy });
+      await setConversation(m, input.conversationId, { status: 'queued', agentId: null, acceptedAt: null, declinedBy });
       await releaseSeats(m, input.conversationId, null);
     },
 
@@ -219,9 +229,17 @@ export function assignmentActivities(m: Models) {
     },
 
     /** A flow's transfer step: the agent (if any) lets go, and the conversation waits in the other queue. */
-    async transferConversation(input: ConversationRef & { queue: string; priority: number }): Promise<void> {
+    async transferConversation(input: ConversationRef & {
+      queue: string; priority: number; note?: { from: string; text: string; at: number };
+    }): Promise<void> {
+      const conv = input.note ? await m.Conversation.findById(input.conversationId).lean() : null;
       await setConversation(m, input.conversationId, {
         status: 'queued', agentId: null, acceptedAt: null, queue: input.queue, priority: input.priority, queuedAt: new Date(),
+        // An agent's transfer: the next agent sees their note, and the conversation does not come back to them.
+        ...(input.note ? {
+          transferNote: { ...input.note, at: new Date(input.note.at) },
+          declinedBy: [...new Set([...(conv?.declinedBy ?? []), input.note.from])],
+        } : {}),
       });
       await releaseSeats(m, input.conversationId, null);
     },

@@ -6,7 +6,7 @@ import { ApplicationFailure, TemporalFailure } from '@temporalio/common';
 import type { InboundMessage } from '../activities/types';
 import type { ConversationInput } from '../workflows/conversation';
 import {
-  acceptUpdate, agentReplyUpdate, closeUpdate, conversationWorkflowId, declineUpdate, inboundMessageSignal, type AgentInput,
+  acceptUpdate, agentReplyUpdate, closeUpdate, conversationWorkflowId, declineUpdate, inboundMessageSignal, transferUpdate, type AgentInput, type TransferInput,
 } from '../workflows/messages';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { AppError } from './errors';
@@ -62,6 +62,10 @@ export class ConversationGateway {
 
   accept(workflowId: string, input: AgentInput) {
     return this.update(workflowId, () => this.client.workflow.getHandle(workflowId).executeUpdate(acceptUpdate, { args: [input] }));
+  }
+
+  transfer(workflowId: string, input: TransferInput) {
+    return this.update(workflowId, () => this.client.workflow.getHandle(workflowId).executeUpdate(transferUpdate, { args: [input] }));
   }
 
   decline(workflowId: string, input: AgentInput) {

@@ -42,6 +42,11 @@ export const schemas = {
     type: 'object', additionalProperties: false, required: ['text'],
     properties: { text, clientMessageId: id(128) },
   },
+  AgentTransferRequest: {
+    type: 'object', additionalProperties: false, minProperties: 1,
+    description: 'Exactly one of queue or agentId, and an optional note the next agent sees',
+    properties: { queue: id(128), agentId: id(128), note: { ...nonBlank(1000), description: 'What the next agent should know' } },
+  },
   AgentStatusRequest: {
     type: 'object', additionalProperties: false, required: ['status'],
     properties: { status: { type: 'string', enum: ['online', 'away', 'offline'], description: 'away: signed in, but offered nothing new' } },
@@ -235,6 +240,7 @@ export const schemas = {
       strategy: { type: 'string', enum: STRATEGIES, description: 'How an agent is picked among the eligible' },
       offerTimeoutSeconds: { type: 'integer', minimum: 5, maximum: 600, description: 'How long an offer is the agent\'s' },
       stickyWindowHours: { type: 'integer', minimum: 0, maximum: 8760, description: "Sticky: the customer's last agent first within this many hours" },
+      silenceReassignMinutes: { type: 'integer', minimum: 0, maximum: 1440, description: 'An accepted conversation whose customer waits this long for a reply goes to another agent; 0 = never' },
     },
   },
   SupervisorReassignRequest: {

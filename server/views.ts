@@ -41,6 +41,8 @@ export function conversationView(c: WithId<ConversationDoc>) {
     escalated: c.escalated ?? false,
     /** Why the agent it was last offered to was picked: strategy, reason ({zh, en}) and scores. */
     assignment: c.assignment ?? null,
+    /** The previous agent's note when they transferred it: {from, text, at}. */
+    transferNote: c.transferNote?.text ? { from: c.transferNote.from, text: c.transferNote.text, at: c.transferNote.at?.toISOString() ?? null } : null,
     rating: c.rating ?? null,
     surveyStatus: c.surveyStatus ?? null,
     createdAt: c.createdAt.toISOString(),

@@ -71,8 +71,10 @@ describe('queues (admin)', () => {
       status: 201,
       body: { id: 'refunds', name: '退款 Refunds', requirement, strategy: 'best-skill', offerTimeoutSeconds: 30, stickyWindowHours: 168 },
     });
-    const changed = await call('PUT', '/queues/refunds', admin, { offerTimeoutSeconds: 20, stickyWindowHours: 0 });
-    expect(changed).toMatchObject({ status: 200, body: { name: '退款 Refunds', requirement, strategy: 'best-skill', offerTimeoutSeconds: 20, stickyWindowHours: 0 } });
+    const changed = await call('PUT', '/queues/refunds', admin, { offerTimeoutSeconds: 20, stickyWindowHours: 0, silenceReassignMinutes: 5 });
+    expect(changed).toMatchObject({
+      status: 200, body: { name: '退款 Refunds', requirement, strategy: 'best-skill', offerTimeoutSeconds: 20, stickyWindowHours: 0, silenceReassignMinutes: 5 },
+    });
     // A new queue without a name is named after its id.
     expect((await call('PUT', '/queues/vip', admin, { strategy: 'sticky' })).body).toMatchObject({ id: 'vip', name: 'vip', requirement: null, strategy: 'sticky' });
     // An empty requirement: anyone may take it.

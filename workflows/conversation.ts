@@ -31,6 +31,7 @@ import {
   opsRerouteUpdate,
   opsRetryUpdate,
   snapshotQuery,
+  transferUpdate,
   type AgentInput,
   type ConversationSnapshot,
   type OpsRerouteInput,
@@ -63,6 +64,10 @@ interface QueueState {
   offerDeadline?: number;
   /** The position and wait the customer was last told. */
   told?: { position: number; seconds: number | null };
+  /** The queue's limit on the customer waiting for the accepted agent's reply (minutes). */
+  silenceMinutes?: number;
+  /** Since when the customer has waited for the agent's reply (epoch ms). */
+  unansweredSince?: number;
 }
 
 export interface ConversationState {
@@ -94,8 +99,8 @@ export interface ConversationState {
   agentDone: boolean;
   /** A step that failed its retries and is retried with backoff, or when an operator asks. */
   stuck?: StuckState;
-  /** An operator's reroute, applied at the next wait. */
-  reroute?: OpsRerouteInput;
+  /** An operator's reroute or an agent's transfer, applied at the next wait. */
+  reroute?: OpsRerouteInput & { note?: { from: string; text: string; at: number } };
 }
 
 // Conversations whose history was recorded before this patch answer with two
@@ -289,7 +294,20 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
     },
   });
 
+  setHandler(transferUpdate, ({ agentId, queue, toAgentId, note }) => {
+    state.reroute = { queue, agentId: toAgentId, note: { from: agentId, text: note ?? '', at: Date.now() } };
+    changes++;
+    return snapshot();
+  }, {
+    validator: (input) => {
+      requireAcceptedBy(input);
+      if ((input.queue === undefined) === (input.toAgentId === undefined)) refuse('give exactly one of a queue or an agent to transfer to');
+      if (input.toAgentId === input.agentId) refuse('the conversation is yours already');
+    },
+  });
+
   setHandler(agentReplyUpdate, async ({ agentId, text }) => {
+    if (state.queue) state.queue.unansweredSince = undefined;
     const messageId = await send(state.nodeId ?? 'reply', text, { author: 'agent', agentId });
     return { messageId };
   }, { validator: (input) => { requireAcceptedBy(input); if (!input.text.trim()) refuse('reply text is empty'); } });
@@ -414,7 +432,19 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
     const queue = state.queue!;
     while (!state.agentDone) {
       // The customer may keep writing while waiting and while talking to the agent.
-      while (state.pending.length > 0) await normalizeNext(nodeId);
+      while (state.pending.length > 0) {
+        await normalizeNext(nodeId);
+        if (state.accepted && queue.silenceMinutes) queue.unansweredSince ??= Date.now();
+      }
+      // The agent left the customer without a reply too long: another agent gets the conversation.
+      const silentUntil = queue.unansweredSince === undefined ? undefined : queue.unansweredSince + (queue.silenceMinutes ?? 0) * 60_000;
+      if (state.accepted && silentUntil !== undefined && Date.now() >= silentUntil) {
+        await act(nodeId).withdrawOffer({ ...ref, agentId: state.agentId!, reason: 'silence' });
+        Object.assign(state, { agentId: undefined, accepted: false, status: 'queued' });
+        queue.unansweredSince = undefined;
+        await say(nodeId, 'transferred');
+        continue;
+      }
       if (state.reroute) await rerouteInQueue(nodeId, queue, state.reroute);
       if (!state.agentId) {
         // An agent an operator chose is offered the conversation whatever the step's required skills.
@@ -426,6 +456,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
         if (result.agentId && !state.agentId) {
           Object.assign(state, { agentId: result.agentId, status: 'assigned' });
           if (result.offerTimeoutSeconds) queue.offerDeadline = Date.now() + result.offerTimeoutSeconds * 1000;
+          queue.silenceMinutes = result.silenceReassignMinutes;
         } else if (result.announce) {
           // Where they stand and how long it may take, when that changed enough since they were last told.
           queue.told = result.standing;
@@ -447,7 +478,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
       }
       if (state.agentDone) break;
       if (assignRequested && !state.agentId) continue;
-      const deadlines = state.accepted ? [] : [
+      const deadlines = state.accepted ? (silentUntil === undefined ? [] : [silentUntil]) : [
         ...(state.agentId ? [] : [Date.now() + p.assignRetrySeconds * 1000]),
         ...(state.agentId && queue.offerDeadline !== undefined ? [queue.offerDeadline] : []),
         ...(queue.slaChecked ? [] : [queue.slaDeadline]),
@@ -458,12 +489,12 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
     return 'closed';
   }
 
-  /** An operator's reroute to another queue or agent: the current agent (if any) lets go and the conversation waits again. */
-  async function rerouteInQueue(nodeId: string, queue: QueueState, to: OpsRerouteInput) {
+  /** An operator's reroute or an agent's transfer to another queue or agent: the current agent (if any) lets go and the conversation waits again. */
+  async function rerouteInQueue(nodeId: string, queue: QueueState, to: NonNullable<ConversationState['reroute']>) {
     state.reroute = undefined;
     if (to.queue !== undefined) queue.name = to.queue;
     queue.preferredAgentId = to.agentId;
-    await act(nodeId).transferConversation({ ...ref, queue: queue.name, priority: 0 });
+    await act(nodeId).transferConversation({ ...ref, queue: queue.name, priority: 0, ...(to.note ? { note: to.note } : {}) });
     Object.assign(state, { agentId: undefined, accepted: false, status: 'queued' });
     await say(nodeId, 'transferred');
   }

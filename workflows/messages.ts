@@ -40,6 +40,16 @@ export const agentReplyUpdate = defineUpdate<{ messageId: string }, [AgentReplyI
 export const closeUpdate = defineUpdate<ConversationSnapshot, [AgentInput]>('close');
 export const snapshotQuery = defineQuery<ConversationSnapshot>('snapshot');
 
+export interface TransferInput extends AgentInput {
+  /** Exactly one of another queue or another agent. */
+  queue?: string;
+  toAgentId?: string;
+  /** What the next agent should know. */
+  note?: string;
+}
+/** The agent hands the conversation to another queue or agent, with a note the next agent sees. */
+export const transferUpdate = defineUpdate<ConversationSnapshot, [TransferInput]>('transfer');
+
 /** An operator's reroute: exactly one of a flow step, a queue or an agent. */
 export interface OpsRerouteInput {
   nodeId?: string;

@@ -80,6 +80,8 @@ const queueSchema = new Schema({
   strategy: { type: String, default: 'least-busy', enum: ['round-robin', 'least-busy', 'longest-idle', 'best-skill', 'sticky', 'named', 'learned'] },
   /** An offer is the agent's for this long; then, or when they decline, the next agent gets it. */
   offerTimeoutSeconds: { type: Number, default: 30 },
+  /** An accepted conversation whose customer waits this long for the agent's reply is offered to another agent (0: never). */
+  silenceReassignMinutes: { type: Number, default: 0 },
   /** Sticky: the customer's last agent first if they served them within this many hours. */
   stickyWindowHours: { type: Number, default: 168 },
   /** Round robin: the agent assigned last. */
@@ -141,6 +143,8 @@ const conversationSchema = new Schema({
   escalatedAt: Date,
   /** Why the agent it was last offered to was picked: strategy, reason and the scores (activities/routing). */
   assignment: Schema.Types.Mixed,
+  /** The last agent's note to the next one, when they transferred it. */
+  transferNote: { from: String, text: String, at: Date },
   /** Agents who declined it or let the offer lapse: not offered it again. */
   declinedBy: { type: [String], default: undefined },
   rating: Number,

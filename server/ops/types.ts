@@ -50,6 +50,7 @@ export interface StuckList {
   items: StuckConversation[];
   /** Per reason, over everything that matched the filter (not only the listed items). */
   counts: Record<StuckReason, number>;
+  /** The counts of the reasons asked for, summed (a conversation stuck for two reasons counts twice). */
   total: number;
   idleThresholdMinutes: number;
   generatedAt: string;

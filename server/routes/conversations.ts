@@ -61,6 +61,16 @@ export function conversationRoutes({ models, gateway, client }: AppDeps): Router
     res.json(await detail(c._id));
   });
 
+  r.post('/:id/transfer', validate('AgentTransferRequest'), async (req, res) => {
+    const c = await load(req);
+    const { queue, agentId, note } = req.body as { queue?: string; agentId?: string; note?: string };
+    if (queue !== undefined && !(await models.Queue.exists({ _id: queue }))) throw new AppError(400, `no such queue: ${queue}`);
+    if (agentId !== undefined && !(await models.Agent.exists({ _id: agentId, role: 'agent' }))) throw new AppError(400, `no such agent: ${agentId}`);
+    await gateway.transfer(c.workflowId, { conversationId: c._id, agentId: agentOf(res), queue, toAgentId: agentId, note });
+    void dispatcher.agentAvailable(agentOf(res)); // their seat is free again
+    res.json(await detail(c._id));
+  });
+
   r.post('/:id/decline', async (req, res) => {
     const c = await load(req);
     await gateway.decline(c.workflowId, { conversationId: c._id, agentId: agentOf(res) });

@@ -29,13 +29,14 @@ interface QueueRequest {
   strategy?: string;
   offerTimeoutSeconds?: number;
   stickyWindowHours?: number;
+  silenceReassignMinutes?: number;
 }
 
 interface ReassignRequest { agentId?: string; queue?: string; note?: string }
 
 interface QueueFields {
   _id: string; name: string; requirement?: string | null; strategy?: string | null;
-  offerTimeoutSeconds?: number | null; stickyWindowHours?: number | null;
+  offerTimeoutSeconds?: number | null; stickyWindowHours?: number | null; silenceReassignMinutes?: number | null;
 }
 
 /** The general capacity pool's name, as in the routing profiles (activities/routing/types.ts). */
@@ -54,7 +55,7 @@ function profileView(a: AgentDoc) {
 function queueView(q: QueueFields) {
   return {
     id: q._id, name: q.name, requirement: q.requirement ?? null, strategy: q.strategy ?? 'least-busy',
-    offerTimeoutSeconds: q.offerTimeoutSeconds ?? 30, stickyWindowHours: q.stickyWindowHours ?? 168,
+    offerTimeoutSeconds: q.offerTimeoutSeconds ?? 30, stickyWindowHours: q.stickyWindowHours ?? 168, silenceReassignMinutes: q.silenceReassignMinutes ?? 0,
   };
 }
 
@@ -101,7 +102,7 @@ export function queueRoutes({ models }: AppDeps): Router {
         set.requirement = requirement;
       }
     }
-    for (const key of ['name', 'strategy', 'offerTimeoutSeconds', 'stickyWindowHours'] as const) {
+    for (const key of ['name', 'strategy', 'offerTimeoutSeconds', 'stickyWindowHours', 'silenceReassignMinutes'] as const) {
       if (body[key] !== undefined) set[key] = body[key];
     }
     const existed = await models.Queue.exists({ _id: id });
@@ -147,7 +148,7 @@ export function supervisorRoutes({ models }: AppDeps, ops: OpsService): Router {
     const unconfigured = [...new Set(waiting.map((c) => c.queue ?? '').filter((q) => !configured.has(q)))].sort();
     const result = [
       ...queues.map((q) => ({ ...queueView(q as QueueFields), configured: true })),
-      ...unconfigured.map((q) => ({ id: q, name: q, requirement: null, strategy: null, offerTimeoutSeconds: null, stickyWindowHours: null, configured: false })),
+      ...unconfigured.map((q) => ({ id: q, name: q, requirement: null, strategy: null, offerTimeoutSeconds: null, stickyWindowHours: null, silenceReassignMinutes: null, configured: false })),
     ].map((q) => {
       const conversations = items(q.id);
       return { ...q, counts: counts(conversations), waiting: conversations };
