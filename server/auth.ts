@@ -4,6 +4,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { Models } from '../activities/store';
 import { AppError } from './errors';
+import { seen } from './presence';
 
 export interface Principal {
   id: string;
@@ -31,6 +32,7 @@ export function authenticate(models: Models, adminToken: string | undefined) {
     const person = await models.Agent.findOne({ tokenHash: hashToken(token) }).lean();
     if (!person) throw new AppError(401, 'unknown or revoked token');
     res.locals.principal = { id: person._id, name: person.name, role: person.role } satisfies Principal;
+    void seen(models, person._id, person.lastSeenAt).catch(() => undefined); // presence only; never fails the request
     next();
   };
 }

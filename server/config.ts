@@ -30,6 +30,8 @@ export interface Config {
    * with. Unset: a key file `secret.key` in dataDir, created on first use.
    */
   secretKey?: string;
+  /** AGENT_AWAY_MINUTES: an online agent not seen for this long is set away (0: never). */
+  agentAwayMinutes: number;
   /** OPS_IDLE_MINUTES: a running conversation that has not moved for this long counts as stuck (idle). */
   opsIdleMinutes: number;
   /** What flows' integration nodes may reach: HTTP_ALLOW_HOSTS, ORDER_API_URL and ORDER_API_TOKEN. */
@@ -88,6 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminToken: env.ADMIN_TOKEN || undefined,
     secretKey: secretKey(env.SECRET_KEY),
     opsIdleMinutes: positiveNumber('OPS_IDLE_MINUTES', env.OPS_IDLE_MINUTES, 60),
+    agentAwayMinutes: env.AGENT_AWAY_MINUTES === '0' ? 0 : positiveNumber('AGENT_AWAY_MINUTES', env.AGENT_AWAY_MINUTES, 15),
     dataDir: resolve(env.DATA_DIR || join(PROJECT_ROOT, 'data')),
     consoleDir: join(PROJECT_ROOT, 'editor', 'dist'),
     integrations: {

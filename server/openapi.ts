@@ -198,6 +198,7 @@ export function openApiDocument(serverUrl: string) {
       },
       '/api/v1/conversations/{id}': { get: { summary: 'A conversation with its message timeline and survey', security: bearer, parameters: [idPath('id')], responses: { 200: { description: 'OK' }, 401: error, 404: error } } },
       '/api/v1/conversations/{id}/accept': { post: { summary: 'Accept (take) the conversation', security: bearer, parameters: [idPath('id')], responses: { 200: { description: 'OK' }, 401: error, 404: error, 409: error } } },
+      '/api/v1/me/conversations': { get: { summary: 'The conversations offered to (`offered: true`) or held by the signed-in agent', security: bearer, responses: { 200: { description: '`{conversations}`' }, 401: error } } },
       '/api/v1/conversations/{id}/transfer': { post: { summary: 'Hand the conversation you accepted to another queue or agent, with a note the next agent sees', security: bearer, parameters: [idPath('id')], ...body('AgentTransferRequest'), responses: { 200: { description: 'OK' }, 401: error, 404: error, 409: error, 400: error } } },
       '/api/v1/conversations/{id}/decline': { post: { summary: 'Decline the conversation offered to you: the next agent is offered it', security: bearer, parameters: [idPath('id')], responses: { 200: { description: 'OK' }, 401: error, 404: error, 409: error } } },
       '/api/v1/conversations/{id}/messages': {

@@ -13,6 +13,7 @@ import { LocalSubscribers } from './realtime/local-subscribers';
 import { realtimeModels } from './realtime/models';
 import { registerNode } from './realtime/node-registration';
 import { loadSharedSecret } from './realtime/shared-secret';
+import { scheduleAutoAway } from './presence';
 import { ensureSearchAttributes } from './search-attributes';
 import { loadSecretKey, openSecret } from './secrets';
 import { connectClient } from './temporal';
@@ -39,6 +40,7 @@ export async function runServer(config: Config, opts: { workflowBundle?: Workflo
   // Workers push this server the messages its visitors' streams wait for.
   const node = await registerNode(realtime, config.internalUrl ?? reachableUrl(address));
   const cancelCatchUp = scheduleCatchUp(store.models, subscribers, listeningSince);
+  const stopAutoAway = scheduleAutoAway(store.models, config.agentAwayMinutes);
   return {
     url: `http://127.0.0.1:${address.port}`,
     /** Its id among the realtime nodes. */
@@ -47,6 +49,7 @@ export async function runServer(config: Config, opts: { workflowBundle?: Workflo
       // Leave the node list first, so workers stop pushing here.
       await node.stop();
       await cancelCatchUp();
+      stopAutoAway();
       // Event streams never end on their own: close them with the server.
       const closed = new Promise((r) => server.close(r));
       server.closeAllConnections();

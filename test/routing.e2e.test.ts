@@ -53,6 +53,8 @@ it('an agent coming online gets the most urgent waiting conversation at once, an
   expect((await api(stack, 'POST', '/api/v1/me/status', { token: lina, body: { status: 'online' } })).status).toBe(200);
   await waitFor('the VIP conversation offered to Lina', async () => (await conversation(vip))?.agentId === 'agent-lina', 5000);
   expect((await conversation(plain))?.agentId).toBeNull(); // her one seat is taken
+  const mine = await api(stack, 'GET', '/api/v1/me/conversations', { token: lina });
+  expect(mine.body.conversations.map((c: { id: string; offered: boolean }) => [c.id, c.offered])).toEqual([[vip, true]]);
 
   expect((await api(stack, 'POST', `/api/v1/conversations/${vip}/accept`, { token: lina })).status).toBe(200);
   expect((await api(stack, 'POST', `/api/v1/conversations/${vip}/close`, { token: lina })).status).toBe(200);

@@ -212,6 +212,8 @@ const agentSchema = new Schema({
   channels: { type: [String], default: [] },
   teams: { type: [String], default: [] },
   lastAssignedAt: Date,
+  /** Their last request (to the minute): online agents not seen for AGENT_AWAY_MINUTES are set away. */
+  lastSeenAt: Date,
 }, opts);
 agentSchema.index({ tokenHash: 1 }, { unique: true });
 agentSchema.index({ status: 1 });

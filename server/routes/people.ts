@@ -3,6 +3,7 @@ import { Router, type Response } from 'express';
 import type { Principal } from '../auth';
 import { Dispatcher } from '../dispatch';
 import { validate } from '../schemas';
+import { conversationView } from '../views';
 import type { AppDeps } from '../app';
 
 export function peopleRoutes({ models, client }: AppDeps): Router {
@@ -18,6 +19,13 @@ export function peopleRoutes({ models, client }: AppDeps): Router {
 
   r.get('/', async (_req, res) => {
     res.json(await me(res));
+  });
+
+  // The conversations offered to or held by the signed-in agent, newest activity first.
+  r.get('/conversations', async (_req, res) => {
+    const p = res.locals.principal as Principal;
+    const docs = await models.Conversation.find({ agentId: p.id, status: 'assigned' }).sort({ updatedAt: -1 }).limit(200).lean();
+    res.json({ conversations: docs.map((c) => ({ ...conversationView(c), offered: c.acceptedAt === null || c.acceptedAt === undefined })) });
   });
 
   r.post('/status', validate('AgentStatusRequest'), async (req, res) => {
