@@ -20,12 +20,23 @@ const DEFAULT_OFFER_TIMEOUT_SECONDS = 30;
 const HANDLE_TIMES_TTL_MS = 30_000;
 const RECENT_HANDLED = 50;
 
+export interface SlaPolicy { firstResponseSeconds?: number; nextResponseSeconds?: number; resolutionSeconds?: number }
+export type SlaKind = 'firstResponse' | 'nextResponse' | 'resolution';
+
+/** The queue's SLA targets, without the empty ones. */
+function slaOf(queue: { sla?: object | null } | null): { sla?: SlaPolicy } {
+  const sla = Object.fromEntries(Object.entries(queue?.sla ?? {}).filter(([, v]) => typeof v === 'number' && v > 0)) as SlaPolicy;
+  return Object.keys(sla).length > 0 ? { sla } : {};
+}
+
 /** An offer (agentId), or where the conversation stands in its queue and what to tell the customer. */
 export interface AssignResult {
   agentId: string | null;
   offerTimeoutSeconds?: number;
   /** Once accepted: offered to another agent when the customer waits this long for a reply. */
   silenceReassignMinutes?: number;
+  /** The queue's SLA targets, when it has any. */
+  sla?: SlaPolicy;
   standing?: { position: number; seconds: number | null };
   /** Set when the standing changed enough since the customer was last told. */
   announce?: { zh: string; en: string };
@@ -189,9 +200,10 @@ export function assignmentActivities(m: Models) {
         return {
           agentId: agent._id, offerTimeoutSeconds: queue?.offerTimeoutSeconds ?? DEFAULT_OFFER_TIMEOUT_SECONDS,
           ...(queue?.silenceReassignMinutes ? { silenceReassignMinutes: queue.silenceReassignMinutes } : {}),
+          ...slaOf(queue),
         };
       }
-      return { agentId: null, ...(await standing(m, conv, request, profiles, input.told, await recentHandleSeconds(input.queue))) };
+      return { agentId: null, ...slaOf(queue), ...(await standing(m, conv, request, profiles, input.told, await recentHandleSeconds(input.queue))) };
     },
 
     /**
@@ -270,6 +282,16 @@ export function assignmentActivities(m: Models) {
     async leaveQueue(input: ConversationRef): Promise<void> {
       await setConversation(m, input.conversationId, { status: 'bot', queue: null, agentId: null, acceptedAt: null });
       await releaseSeats(m, input.conversationId, null);
+    },
+
+    /** An SLA target was missed: recorded on the conversation (once per target and due time), and counted per queue. */
+    async recordSlaBreach(input: ConversationRef & { kind: SlaKind; due: number; at: number }): Promise<void> {
+      const conv = await m.Conversation.findById(input.conversationId).lean();
+      const breaches = (conv?.slaBreaches ?? []) as { kind: SlaKind; due: Date; at: Date }[];
+      if (breaches.some((b) => b.kind === input.kind && b.due.getTime() === input.due)) return; // a retried step
+      await setConversation(m, input.conversationId, {
+        slaBreaches: [...breaches, { kind: input.kind, due: new Date(input.due), at: new Date(input.at) }], slaBreached: true,
+      });
     },
 
     /** The agent closed it: their seat is free again, the survey begins. */

@@ -241,6 +241,10 @@ export const schemas = {
       offerTimeoutSeconds: { type: 'integer', minimum: 5, maximum: 600, description: 'How long an offer is the agent\'s' },
       stickyWindowHours: { type: 'integer', minimum: 0, maximum: 8760, description: "Sticky: the customer's last agent first within this many hours" },
       silenceReassignMinutes: { type: 'integer', minimum: 0, maximum: 1440, description: 'An accepted conversation whose customer waits this long for a reply goes to another agent; 0 = never' },
+      sla: {
+        type: 'object', additionalProperties: false, description: 'SLA targets in seconds from entering the queue (0 or absent = none); breaches are recorded on the conversation',
+        properties: Object.fromEntries(['firstResponseSeconds', 'nextResponseSeconds', 'resolutionSeconds'].map((k) => [k, { type: 'integer', minimum: 0, maximum: 604800 }])),
+      },
     },
   },
   SupervisorReassignRequest: {

@@ -41,6 +41,8 @@ export function conversationView(c: WithId<ConversationDoc>) {
     escalated: c.escalated ?? false,
     /** Why the agent it was last offered to was picked: strategy, reason ({zh, en}) and scores. */
     assignment: c.assignment ?? null,
+    /** SLA targets missed: [{kind: firstResponse | nextResponse | resolution, due, at}]. */
+    slaBreaches: ((c.slaBreaches ?? []) as { kind: string; due: Date; at: Date }[]).map((b) => ({ kind: b.kind, due: b.due.toISOString(), at: b.at.toISOString() })),
     /** The previous agent's note when they transferred it: {from, text, at}. */
     transferNote: c.transferNote?.text ? { from: c.transferNote.from, text: c.transferNote.text, at: c.transferNote.at?.toISOString() ?? null } : null,
     rating: c.rating ?? null,

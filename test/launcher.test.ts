@@ -45,7 +45,8 @@ it('starts everything, stops on Ctrl-C, and keeps the conversations across resta
   const printed = first.output();
   expect(printed).toContain(`Console 控制台          http://localhost:${port}/`);
   expect(printed).toMatch(/Temporal\s+127\.0\.0\.1:\d+\s+UI: http:\/\/127\.0\.0\.1:\d+/);
-  const tokens = [...printed.matchAll(/\b(hl_[\w-]{32})\b/g)].map((m) => m[1]);
+  // A token may end in '-' (base64url), where \b would not match.
+  const tokens = [...printed.matchAll(/\b(hl_[\w-]{32})(?![\w-])/g)].map((m) => m[1]);
   expect(tokens).toHaveLength(6); // admin, analyst, operator, supervisor and two agents, in that order
   const agent = { authorization: `Bearer ${tokens[4]}` };
 

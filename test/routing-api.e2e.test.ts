@@ -118,7 +118,7 @@ describe('supervisor', () => {
     })]);
     expect(general.waiting[0].waitedSeconds).toBeGreaterThanOrEqual(0);
     expect(body.queues.find((q: { id: string }) => q.id === 'refunds')).toMatchObject({ strategy: 'best-skill', counts: { waiting: 0 }, waiting: [] });
-    expect(body.counts).toEqual({ waiting: 1, queued: 1, offered: 0 });
+    expect(body.counts).toEqual({ waiting: 1, queued: 1, offered: 0, slaBreached: 0 });
 
     const agents = (await call('GET', '/supervisor/agents', supervisor)).body.agents;
     expect(agents.map((a: { id: string }) => a.id)).toEqual(['agent-lina', 'agent-wang']);
@@ -129,7 +129,8 @@ describe('supervisor', () => {
     expect(agents[1]).toMatchObject({ status: 'offline', skills: [], capacity: 5, load: { default: 0 }, free: { default: 5 }, conversations: [] });
 
     const wang = stack.logins['agent-wang'].token;
-    expect((await call('POST', '/me/status', wang, { status: 'online' })).body).toMatchObject({ status: 'online' });
+    // Online without the API, whose dispatcher would offer him the waiting conversation before the supervisor can.
+    await stack.store.models.Agent.updateOne({ _id: 'agent-wang' }, { $set: { status: 'online' } });
     const moved = await call('POST', `/supervisor/conversations/${conversationId}/reassign`, supervisor, { agentId: 'agent-wang', note: 'VIP: 王强 knows this customer' });
     expect(moved).toMatchObject({ status: 200, body: { conversationId, ok: true, action: 'reroute', summary: 'rerouted to agent agent-wang', auditId: expect.any(String) } });
     const offered = await waitFor('offered to agent-wang by name', async () => {
@@ -144,7 +145,7 @@ describe('supervisor', () => {
     // Offered, not yet accepted: still waiting, now with the agent it is offered to.
     const after = (await call('GET', '/supervisor/queues', supervisor)).body;
     expect(after.queues.find((q: { id: string }) => q.id === 'general').waiting).toEqual([expect.objectContaining({ id: conversationId, agentId: 'agent-wang' })]);
-    expect(after.counts).toEqual({ waiting: 1, queued: 0, offered: 1 });
+    expect(after.counts).toEqual({ waiting: 1, queued: 0, offered: 1, slaBreached: 0 });
     const wangNow = (await call('GET', '/supervisor/agents', supervisor)).body.agents.find((a: { id: string }) => a.id === 'agent-wang');
     expect(wangNow).toMatchObject({ status: 'online', load: { default: 1 }, free: { default: 4 }, conversations: [conversationId], offered: [conversationId] });
 

@@ -18,6 +18,7 @@ import {
   type LocalActivityOptions,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
+import type { SlaKind, SlaPolicy } from '../activities/assignment';
 import type { BotResult, ConversationRef, ConversationStatus, InboundMessage, Language } from '../activities/types';
 import { findNode, nextNodeId, startNodeId, type FlowNode, type PinnedFlow } from '../rules/flow';
 import { createInterpreter, emptyContact, sentimentOf, type FlowFacts, type InterpreterEnv, type StepRecord } from '../rules/interpreter';
@@ -68,6 +69,10 @@ interface QueueState {
   silenceMinutes?: number;
   /** Since when the customer has waited for the agent's reply (epoch ms). */
   unansweredSince?: number;
+  /** The queue's SLA targets, the agent's first reply, and the targets already recorded as missed (`kind@due`). */
+  sla?: SlaPolicy;
+  firstReplyAt?: number;
+  breached?: string[];
 }
 
 export interface ConversationState {
@@ -307,7 +312,10 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
   });
 
   setHandler(agentReplyUpdate, async ({ agentId, text }) => {
-    if (state.queue) state.queue.unansweredSince = undefined;
+    if (state.queue) {
+      state.queue.unansweredSince = undefined;
+      state.queue.firstReplyAt ??= Date.now();
+    }
     const messageId = await send(state.nodeId ?? 'reply', text, { author: 'agent', agentId });
     return { messageId };
   }, { validator: (input) => { requireAcceptedBy(input); if (!input.text.trim()) refuse('reply text is empty'); } });
@@ -434,10 +442,16 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
       // The customer may keep writing while waiting and while talking to the agent.
       while (state.pending.length > 0) {
         await normalizeNext(nodeId);
-        if (state.accepted && queue.silenceMinutes) queue.unansweredSince ??= Date.now();
+        if (state.accepted) queue.unansweredSince ??= Date.now();
+      }
+      // SLA targets that passed unmet are recorded once each.
+      for (const { kind, due } of slaDues(queue)) {
+        if (Date.now() < due) continue;
+        (queue.breached ??= []).push(`${kind}@${due}`);
+        await act(nodeId).recordSlaBreach({ ...ref, kind, due, at: Date.now() });
       }
       // The agent left the customer without a reply too long: another agent gets the conversation.
-      const silentUntil = queue.unansweredSince === undefined ? undefined : queue.unansweredSince + (queue.silenceMinutes ?? 0) * 60_000;
+      const silentUntil = queue.unansweredSince === undefined || !queue.silenceMinutes ? undefined : queue.unansweredSince + queue.silenceMinutes * 60_000;
       if (state.accepted && silentUntil !== undefined && Date.now() >= silentUntil) {
         await act(nodeId).withdrawOffer({ ...ref, agentId: state.agentId!, reason: 'silence' });
         Object.assign(state, { agentId: undefined, accepted: false, status: 'queued' });
@@ -453,6 +467,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
         const result = await act(nodeId).tryAssign({
           ...ref, queue: queue.name, requiredSkills: chosen ? [] : p.requiredSkills, preferredAgentId: chosen ?? p.preferredAgentId, told: queue.told,
         });
+        if (result.sla) queue.sla = result.sla;
         if (result.agentId && !state.agentId) {
           Object.assign(state, { agentId: result.agentId, status: 'assigned' });
           if (result.offerTimeoutSeconds) queue.offerDeadline = Date.now() + result.offerTimeoutSeconds * 1000;
@@ -478,15 +493,31 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
       }
       if (state.agentDone) break;
       if (assignRequested && !state.agentId) continue;
-      const deadlines = state.accepted ? (silentUntil === undefined ? [] : [silentUntil]) : [
+      const slaDeadlines = slaDues(queue).map((d) => d.due);
+      const deadlines = state.accepted ? [...(silentUntil === undefined ? [] : [silentUntil]), ...slaDeadlines] : [
         ...(state.agentId ? [] : [Date.now() + p.assignRetrySeconds * 1000]),
         ...(state.agentId && queue.offerDeadline !== undefined ? [queue.offerDeadline] : []),
         ...(queue.slaChecked ? [] : [queue.slaDeadline]),
+        ...slaDeadlines,
       ];
       await waitForChange(deadlines.length ? Math.min(...deadlines) : undefined);
     }
     state.queue = undefined;
     return 'closed';
+  }
+
+  /** The queue's SLA targets still to be met, with when each is due. */
+  function slaDues(queue: QueueState): { kind: SlaKind; due: number }[] {
+    const { sla } = queue;
+    if (!sla) return [];
+    const since = queue.since ?? Date.now();
+    const dues: { kind: SlaKind; due: number }[] = [];
+    if (sla.firstResponseSeconds && queue.firstReplyAt === undefined) dues.push({ kind: 'firstResponse', due: since + sla.firstResponseSeconds * 1000 });
+    if (sla.nextResponseSeconds && queue.firstReplyAt !== undefined && queue.unansweredSince !== undefined) {
+      dues.push({ kind: 'nextResponse', due: queue.unansweredSince + sla.nextResponseSeconds * 1000 });
+    }
+    if (sla.resolutionSeconds && !state.agentDone) dues.push({ kind: 'resolution', due: since + sla.resolutionSeconds * 1000 });
+    return dues.filter((d) => !queue.breached?.includes(`${d.kind}@${d.due}`));
   }
 
   /** An operator's reroute or an agent's transfer to another queue or agent: the current agent (if any) lets go and the conversation waits again. */

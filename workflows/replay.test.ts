@@ -14,7 +14,7 @@ const dir = join(import.meta.dirname, '__histories__');
 const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.json')).sort();
 const SCENARIOS = ['assignment', 'bot-answers-and-ends', 'duplicate-dropped', 'handoff-to-queue', 'sla-escalation', 'survey-answered', 'survey-timeout'];
 const FLOW_SCENARIOS = ['flow-data-rules-reply', 'flow-integrations', 'flow-skills-escalate-transfer', 'flow-version-pinned'];
-const OPS_SCENARIOS = ['ops-reroute', 'ops-stuck-retry', 'routing-offers', 'routing-silence', 'routing-transfer'];
+const OPS_SCENARIOS = ['ops-reroute', 'ops-stuck-retry', 'routing-offers', 'routing-silence', 'routing-sla', 'routing-transfer'];
 const json = (dir: string, names: string[]) => names.map((s) => `${dir}${s}.json`);
 
 describe('replay of recorded conversation histories', () => {

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { FLOW_SCHEMA_VERSION, type FlowDefinition, type FlowNode } from '../rules/flow';
 import { waitFor } from '../test/support/env';
 import { checkReplay, workflowTestEnv } from '../test/support/workflow-env';
-import { acceptUpdate, conversationWorkflowId, declineUpdate, transferUpdate } from './messages';
+import { acceptUpdate, agentReplyUpdate, closeUpdate, conversationWorkflowId, declineUpdate, transferUpdate } from './messages';
 
 const t = workflowTestEnv('routing-workflow');
 const INBOX = 'routing-shop';
@@ -97,5 +97,25 @@ describe('offers', () => {
     expect(offered.assignment).toMatchObject({ agentId: 'agent-wang', strategy: 'named' });
     expect(await transcript(conversationId)).toEqual(['Connecting you to an agent, please wait.', 'Transferring you to the right team, please wait.']);
     await checkReplay(t, workflowId, 'routing-transfer');
+  });
+
+  it('records each SLA target missed once: the first reply, a next reply; resolution met', async () => {
+    const sla = { firstResponseSeconds: 60, nextResponseSeconds: 30, resolutionSeconds: 3600 };
+    const { conversationId, workflowId, handle, say } = await customerWaits({ sla, offerTimeoutSeconds: 600 });
+    await waitFor('offered to Lina', async () => (await conversation(conversationId))?.agentId === 'agent-lina');
+    await handle.executeUpdate(acceptUpdate, { args: [{ conversationId, agentId: 'agent-lina' }] });
+    await t.env.sleep('2 minutes');
+    await waitFor('first response missed', async () => (await conversation(conversationId))?.slaBreached === true);
+    await handle.executeUpdate(agentReplyUpdate, { args: [{ conversationId, agentId: 'agent-lina', text: 'Sorry for the wait!' }] });
+    await say('ok, my order is late');
+    await waitFor('the question stored', async () => (await t.m.Message.countDocuments({ conversationId, direction: 'in' })) === 2);
+    await t.env.sleep('1 minute');
+    await waitFor('next response missed', async () => ((await conversation(conversationId))?.slaBreaches as unknown[] | undefined)?.length === 2);
+    await handle.executeUpdate(agentReplyUpdate, { args: [{ conversationId, agentId: 'agent-lina', text: 'Checking now.' }] });
+    await handle.executeUpdate(closeUpdate, { args: [{ conversationId, agentId: 'agent-lina' }] });
+    const breaches = (await conversation(conversationId))?.slaBreaches as { kind: string; due: Date; at: Date }[];
+    expect(breaches.map((b) => b.kind)).toEqual(['firstResponse', 'nextResponse']);
+    for (const b of breaches) expect(b.at.getTime()).toBeGreaterThanOrEqual(b.due.getTime());
+    await checkReplay(t, workflowId, 'routing-sla');
   });
 });

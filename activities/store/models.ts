@@ -82,6 +82,8 @@ const queueSchema = new Schema({
   offerTimeoutSeconds: { type: Number, default: 30 },
   /** An accepted conversation whose customer waits this long for the agent's reply is offered to another agent (0: never). */
   silenceReassignMinutes: { type: Number, default: 0 },
+  /** SLA targets from entering the queue: the agent's first reply, each next reply to the customer, and the end of the agent's work. */
+  sla: { firstResponseSeconds: Number, nextResponseSeconds: Number, resolutionSeconds: Number },
   /** Sticky: the customer's last agent first if they served them within this many hours. */
   stickyWindowHours: { type: Number, default: 168 },
   /** Round robin: the agent assigned last. */
@@ -143,6 +145,9 @@ const conversationSchema = new Schema({
   escalatedAt: Date,
   /** Why the agent it was last offered to was picked: strategy, reason and the scores (activities/routing). */
   assignment: Schema.Types.Mixed,
+  /** SLA targets missed: which, when it was due, when it was recorded. */
+  slaBreaches: Schema.Types.Mixed, // [{ kind, due, at }]
+  slaBreached: Boolean,
   /** The last agent's note to the next one, when they transferred it. */
   transferNote: { from: String, text: String, at: Date },
   /** Agents who declined it or let the offer lapse: not offered it again. */

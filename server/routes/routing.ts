@@ -30,13 +30,14 @@ interface QueueRequest {
   offerTimeoutSeconds?: number;
   stickyWindowHours?: number;
   silenceReassignMinutes?: number;
+  sla?: Record<string, number>;
 }
 
 interface ReassignRequest { agentId?: string; queue?: string; note?: string }
 
 interface QueueFields {
   _id: string; name: string; requirement?: string | null; strategy?: string | null;
-  offerTimeoutSeconds?: number | null; stickyWindowHours?: number | null; silenceReassignMinutes?: number | null;
+  offerTimeoutSeconds?: number | null; stickyWindowHours?: number | null; silenceReassignMinutes?: number | null; sla?: object | null;
 }
 
 /** The general capacity pool's name, as in the routing profiles (activities/routing/types.ts). */
@@ -55,7 +56,7 @@ function profileView(a: AgentDoc) {
 function queueView(q: QueueFields) {
   return {
     id: q._id, name: q.name, requirement: q.requirement ?? null, strategy: q.strategy ?? 'least-busy',
-    offerTimeoutSeconds: q.offerTimeoutSeconds ?? 30, stickyWindowHours: q.stickyWindowHours ?? 168, silenceReassignMinutes: q.silenceReassignMinutes ?? 0,
+    offerTimeoutSeconds: q.offerTimeoutSeconds ?? 30, stickyWindowHours: q.stickyWindowHours ?? 168, silenceReassignMinutes: q.silenceReassignMinutes ?? 0, sla: q.sla ?? {},
   };
 }
 
@@ -102,7 +103,7 @@ export function queueRoutes({ models }: AppDeps): Router {
         set.requirement = requirement;
       }
     }
-    for (const key of ['name', 'strategy', 'offerTimeoutSeconds', 'stickyWindowHours', 'silenceReassignMinutes'] as const) {
+    for (const key of ['name', 'strategy', 'offerTimeoutSeconds', 'stickyWindowHours', 'silenceReassignMinutes', 'sla'] as const) {
       if (body[key] !== undefined) set[key] = body[key];
     }
     const existed = await models.Queue.exists({ _id: id });
@@ -139,16 +140,18 @@ export function supervisorRoutes({ models }: AppDeps, ops: OpsService): Router {
       agentId: c.status === 'assigned' ? (c.agentId ?? null) : null,
       offeredAt: c.status === 'assigned' ? (c.offeredAt?.toISOString() ?? null) : null,
       declinedBy: c.declinedBy ?? [],
+      slaBreached: c.slaBreached ?? false,
     }));
-    const counts = (list: { agentId: string | null }[]) => ({
+    const counts = (list: { agentId: string | null; slaBreached: boolean }[]) => ({
       waiting: list.length, queued: list.filter((c) => !c.agentId).length, offered: list.filter((c) => c.agentId).length,
+      slaBreached: list.filter((c) => c.slaBreached).length,
     });
     const configured = new Set(queues.map((q) => q._id));
     // Conversations in a queue a flow names but nobody configured still show, under that name.
     const unconfigured = [...new Set(waiting.map((c) => c.queue ?? '').filter((q) => !configured.has(q)))].sort();
     const result = [
       ...queues.map((q) => ({ ...queueView(q as QueueFields), configured: true })),
-      ...unconfigured.map((q) => ({ id: q, name: q, requirement: null, strategy: null, offerTimeoutSeconds: null, stickyWindowHours: null, silenceReassignMinutes: null, configured: false })),
+      ...unconfigured.map((q) => ({ id: q, name: q, requirement: null, strategy: null, offerTimeoutSeconds: null, stickyWindowHours: null, silenceReassignMinutes: null, sla: null, configured: false })),
     ].map((q) => {
       const conversations = items(q.id);
       return { ...q, counts: counts(conversations), waiting: conversations };
