@@ -4,7 +4,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { Models } from '../activities/store';
 import { AppError } from './errors';
-import { seen } from './presence';
+import { presenceTracker } from './presence';
 
 export interface Principal {
   id: string;
@@ -21,6 +21,7 @@ function sameSecret(a: string, b: string): boolean {
 }
 
 export function authenticate(models: Models, adminToken: string | undefined) {
+  const seen = presenceTracker(models);
   return async (req: Request, res: Response, next: NextFunction) => {
     const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
     if (!match) throw new AppError(401, 'missing bearer token (Authorization: Bearer <token>)');
@@ -32,7 +33,7 @@ export function authenticate(models: Models, adminToken: string | undefined) {
     const person = await models.Agent.findOne({ tokenHash: hashToken(token) }).lean();
     if (!person) throw new AppError(401, 'unknown or revoked token');
     res.locals.principal = { id: person._id, name: person.name, role: person.role } satisfies Principal;
-    void seen(models, person._id, person.lastSeenAt).catch(() => undefined); // presence only; never fails the request
+    void seen(person._id).catch(() => undefined); // presence only; never fails the request
     next();
   };
 }

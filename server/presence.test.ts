@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Store } from '../activities/store';
 import { openTestStore } from '../test/support/env';
-import { markIdleAgentsAway, seen } from './presence';
+import { markIdleAgentsAway, presenceTracker } from './presence';
 
 let store: Store;
 beforeAll(async () => { store = await openTestStore(); });
@@ -12,10 +12,11 @@ afterAll(async () => { await store?.close(); });
 it('sets away the online agents not seen for the limit, and notes activity at most once a minute', async () => {
   const m = store.models;
   const now = Date.parse('2026-11-27T10:00:00Z');
-  const agent = (id: string, status: 'online' | 'offline', minutesAgo?: number) => m.Agent.create({
-    _id: id, name: id, email: `${id}@x`, role: 'agent', tokenHash: `t-${id}`, status,
-    ...(minutesAgo === undefined ? {} : { lastSeenAt: new Date(now - minutesAgo * 60_000) }),
-  });
+  const seen = presenceTracker(m);
+  const agent = async (id: string, status: 'online' | 'offline', minutesAgo?: number) => {
+    await m.Agent.create({ _id: id, name: id, email: `${id}@x`, role: 'agent', tokenHash: `t-${id}`, status });
+    if (minutesAgo !== undefined) await seen(id, now - minutesAgo * 60_000);
+  };
   await agent('left-desk', 'online', 20);
   await agent('typing', 'online', 1);
   await agent('never-seen', 'online');
@@ -25,8 +26,9 @@ it('sets away the online agents not seen for the limit, and notes activity at mo
   const status = async (id: string) => (await m.Agent.findById(id).lean())?.status;
   expect([await status('left-desk'), await status('typing'), await status('never-seen'), await status('gone-home')]).toEqual(['away', 'online', 'online', 'offline']);
 
-  await seen(m, 'typing', new Date(now - 30_000), now); // seen 30 s ago: no write
-  expect((await m.Agent.findById('typing').lean())?.lastSeenAt?.getTime()).toBe(now - 60_000);
-  await seen(m, 'typing', new Date(now - 60_000), now);
-  expect((await m.Agent.findById('typing').lean())?.lastSeenAt?.getTime()).toBe(now);
+  const lastSeen = async (id: string) => (await m.Presence.findById(id).lean())?.lastSeenAt.getTime();
+  await seen('typing', now - 30_000); // 30 s after the last write: not written
+  expect(await lastSeen('typing')).toBe(now - 60_000);
+  await seen('typing', now);
+  expect(await lastSeen('typing')).toBe(now);
 });

@@ -3,23 +3,29 @@
 // their desk. Every server sweeps (the update is idempotent).
 import { trusted, type Models } from '../activities/store';
 
-// A person's requests refresh lastSeenAt at most this often: one write a minute, not one per request.
+// A person's requests refresh their presence at most this often: one write a minute, not one per request.
 const SEEN_RESOLUTION_MS = 60_000;
 const SWEEP_EVERY_MS = 60_000;
 
-/** Notes that the person is active (called on each authenticated request). */
-export async function seen(models: Models, agentId: string, lastSeenAt: Date | null | undefined, now = Date.now()): Promise<void> {
-  if (lastSeenAt && now - lastSeenAt.getTime() < SEEN_RESOLUTION_MS) return;
-  await models.Agent.updateOne({ _id: agentId }, { $set: { lastSeenAt: new Date(now) } });
+/** Notes that the person is active (called on each authenticated request); `lastWrite` throttles per process. */
+export function presenceTracker(models: Models) {
+  const lastWrite = new Map<string, number>();
+  return async function seen(personId: string, now = Date.now()): Promise<void> {
+    if (now - (lastWrite.get(personId) ?? 0) < SEEN_RESOLUTION_MS) return;
+    lastWrite.set(personId, now);
+    await models.Presence.updateOne({ _id: personId }, { $set: { lastSeenAt: new Date(now) } }, { upsert: true });
+  };
 }
 
-/** Sets away the online agents not seen for `minutes`; returns how many. */
+/** Sets away the online agents not seen for `minutes` (agents never seen are left alone); returns how many. */
 export async function markIdleAgentsAway(models: Models, minutes: number, now = Date.now()): Promise<number> {
-  const { modifiedCount } = await models.Agent.updateMany(
-    trusted({ status: 'online' as const, lastSeenAt: { $lt: new Date(now - minutes * 60_000) } }),
-    { $set: { status: 'away' } },
-  );
-  return modifiedCount;
+  const idle = await models.Presence.find(trusted({ lastSeenAt: { $lt: new Date(now - minutes * 60_000) } })).lean();
+  let away = 0;
+  for (const { _id } of idle) {
+    const { modifiedCount } = await models.Agent.updateOne({ _id, status: 'online' }, { $set: { status: 'away' } });
+    away += modifiedCount;
+  }
+  return away;
 }
 
 /** Sweeps every minute; returns the function that stops it. `minutes` 0 turns auto-away off. */

@@ -217,8 +217,6 @@ const agentSchema = new Schema({
   channels: { type: [String], default: [] },
   teams: { type: [String], default: [] },
   lastAssignedAt: Date,
-  /** Their last request (to the minute): online agents not seen for AGENT_AWAY_MINUTES are set away. */
-  lastSeenAt: Date,
 }, opts);
 agentSchema.index({ tokenHash: 1 }, { unique: true });
 agentSchema.index({ status: 1 });
@@ -253,6 +251,16 @@ const wecomCursorSchema = new Schema({
   /** The customer-service account (open_kfid) last pulled, which replies go out from. */
   openKfId: String,
   updatedAt: Date,
+}, opts);
+
+/**
+ * When a person last made a request (to the minute; `_id` = their id). Kept
+ * apart from their agent document: FerretDB v1 does not isolate updates, so a
+ * write here racing their own status change there would undo it.
+ */
+const presenceSchema = new Schema({
+  _id: { type: String, required: true },
+  lastSeenAt: { type: Date, required: true },
 }, opts);
 
 /** What operators did (server/ops): who, when, to which conversation, why, and the outcome. Append-only. */
@@ -311,6 +319,7 @@ export function defineModels(conn: Connection) {
     WecomCursor: conn.model('WecomCursor', wecomCursorSchema, 'wecomCursors'),
     Audit: conn.model('Audit', auditSchema, 'audit'),
     OpsJob: conn.model('OpsJob', opsJobSchema, 'opsJobs'),
+    Presence: conn.model('Presence', presenceSchema, 'presence'),
   };
 }
 
