@@ -20,25 +20,28 @@ export function parseSkill(entry: string): { name: string; level: number } {
   return match ? { name: match[1], level: Number(match[2]) } : { name: entry, level: DEFAULT_LEVEL };
 }
 
+/** The pool of an agent's general capacity; a channel with a capacity of its own is a pool named after it. */
+export const GENERAL_POOL = 'default';
+
 /** The capacity pool a channel draws from: its own when the agent has one, else their general capacity. */
 export function poolOf(agent: Pick<AgentDoc, 'channelCapacity'>, channel: string): string {
-  return agentChannelCapacity(agent)[channel] !== undefined ? channel : 'default';
+  return channelCapacityOf(agent)[channel] !== undefined ? channel : GENERAL_POOL;
 }
 
-function agentChannelCapacity(agent: Pick<AgentDoc, 'channelCapacity'>): Record<string, number> {
-  return agent.channelCapacity ?? {};
+export function channelCapacityOf(agent: Pick<AgentDoc, 'channelCapacity'>): Record<string, number> {
+  return { ...(agent.channelCapacity ?? {}) };
 }
 
 export function capacityOf(agent: Pick<AgentDoc, 'capacity' | 'channelCapacity'>, channel: string): number {
-  return agentChannelCapacity(agent)[channel] ?? agent.capacity ?? 0;
+  return channelCapacityOf(agent)[channel] ?? agent.capacity ?? 0;
 }
 
 /** The agent as routing sees it for a conversation on `channel`: load and capacity of that channel's pool. */
 export function agentProfile(agent: AgentDoc, seats: readonly SeatDoc[], channel: string): AgentProfile {
-  const own = agentChannelCapacity(agent);
+  const own = channelCapacityOf(agent);
   const pool = poolOf(agent, channel);
   const held = seats.filter((s) => s.agentId === agent._id);
-  const inPool = held.filter((s) => (s.channel && own[s.channel] !== undefined ? s.channel : 'default') === pool).length;
+  const inPool = held.filter((s) => (s.channel && own[s.channel] !== undefined ? s.channel : GENERAL_POOL) === pool).length;
   return {
     id: agent._id,
     skills: (agent.skills ?? []).map(parseSkill),

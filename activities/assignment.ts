@@ -3,7 +3,7 @@
 // workflow runs these steps one at a time), and an agent's capacity is a set
 // of seats taken by inserts with unique ids, so racing conversations can never
 // put an agent above capacity and a retried step never takes a second seat.
-import { agentProfile, capacityOf, learnedModelCache, poolOf } from './agent-profiles';
+import { agentProfile, capacityOf, GENERAL_POOL, learnedModelCache, poolOf } from './agent-profiles';
 import { notAvailable } from './errors';
 import { eligibleAgents, servingAgents } from './routing/eligibility';
 import { estimateWait, positionChangedMeaningfully, positionMessage } from './routing/estimate';
@@ -78,7 +78,7 @@ async function standing(
 async function takeSeat(m: Models, agent: AgentDoc, conversationId: string, channel: string): Promise<boolean> {
   const pool = poolOf(agent, channel);
   for (let k = 0; k < capacityOf(agent, channel); k++) {
-    const _id = pool === 'default' ? `${agent._id}#${k}` : `${agent._id}#${pool}#${k}`;
+    const _id = pool === GENERAL_POOL ? `${agent._id}#${k}` : `${agent._id}#${pool}#${k}`;
     try {
       await m.Seat.create({ _id, agentId: agent._id, conversationId, channel, at: new Date() });
       return true;

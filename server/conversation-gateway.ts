@@ -107,7 +107,7 @@ export class ConversationGateway {
 }
 
 /** The reason when the workflow refused the action (validator or a permanent activity refusal), not when it failed. */
-function refusalOf(err: WorkflowUpdateFailedError): string | undefined {
+export function refusalOf(err: WorkflowUpdateFailedError): string | undefined {
   for (let cause: unknown = err.cause; cause instanceof TemporalFailure; cause = cause.cause) {
     if (cause instanceof ApplicationFailure && REFUSALS.includes(cause.type ?? '')) return cause.message;
   }

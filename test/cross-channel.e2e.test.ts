@@ -10,14 +10,10 @@ import { buildWechatXml } from '../activities/channels/wechat/xml';
 import { DEMO_INBOX_ID } from '../server/seed';
 import { waitFor } from './support/env';
 import { api, startStack, type Stack } from './support/stack';
+import { wechatApp } from './support/wechat-app';
 
 const ADMIN_TOKEN = 'test-admin-token-cross-channel-0123';
-const credentials = {
-  appId: 'wx0123456789abcdef',
-  appSecret: '0123456789abcdef0123456789abcdef',
-  token: 'huiliuCrossChannel',
-  encodingAesKey: randomBytes(40).toString('base64').replace(/[^A-Za-z0-9]/g, '').padEnd(43, 'A').slice(0, 43),
-};
+const credentials = wechatApp('huiliuCrossChannel');
 const HANDOFF = '正在为您转接人工客服，请稍候。';
 // Then where they stand; nobody is online to serve the queue yet, so there is no estimate.
 const POSITION = /^(下一位就是您|您前面还有 1 位客户)，暂时无法预估等待时间。$/;

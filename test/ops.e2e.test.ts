@@ -3,7 +3,7 @@
 // whose workflow code no longer replays, nobody online past the SLA — find
 // them through /api/v1/ops/stuck, see why, and move them on with the matching
 // action, with no message reaching the customer twice.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { bundleWorkflowCode, DefaultLogger, type WorkflowBundle } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,11 +16,9 @@ import { conversationWorkflowId, snapshotQuery } from '../workflows/messages';
 import { waitFor } from './support/env';
 import { api, startStack, type Stack } from './support/stack';
 import { openWaitingInbox, SORRY } from './support/waiting-flow';
+import { openid, wechatApp } from './support/wechat-app';
 
-const credentials = {
-  appId: 'wx0123456789abcdef', appSecret: '0123456789abcdef0123456789abcdef', token: 'huiliuToken2024',
-  encodingAesKey: randomBytes(32).toString('base64').replace(/[+/=]/g, '').padEnd(43, 'A').slice(0, 43),
-};
+const credentials = wechatApp();
 const ADMIN = 'ops-test-admin-token-0123456789';
 const WAITING_FLOW = 'waiting';
 const SHIPPING_ANSWER = '订单满 99 元包邮，一般 48 小时内发货。';
@@ -50,7 +48,6 @@ afterAll(async () => {
   await fake?.close();
 });
 
-const openid = () => `o${randomBytes(20).toString('base64url').slice(0, 27)}`;
 let msgIds = 20_000_000_000_000_000n;
 async function wechatSays(user: string, content: string) {
   const timestamp = String(Math.floor(Date.now() / 1000));

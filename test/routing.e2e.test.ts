@@ -48,7 +48,7 @@ it('an agent coming online gets the most urgent waiting conversation at once, an
   const vip = await write('vip-web', 'I need help too');
   // Both have made their first try for an agent (nobody online) and told the customer where they stand.
   const told = async (id: string) => (await stack.store.models.Message.countDocuments({ conversationId: id, author: 'system' })) === 2;
-  await waitFor('both waiting', async () => (await told(plain)) && told(vip));
+  await waitFor('both waiting', async () => (await told(plain)) && (await told(vip)));
 
   expect((await api(stack, 'POST', '/api/v1/me/status', { token: lina, body: { status: 'online' } })).status).toBe(200);
   await waitFor('the VIP conversation offered to Lina', async () => (await conversation(vip))?.agentId === 'agent-lina', 5000);

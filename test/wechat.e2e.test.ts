@@ -1,7 +1,7 @@
 // WeChat Official Account end to end against the real stack: an inbox created
 // through the API, signed (and encrypted) webhooks in, replies out through a
 // local server that speaks the WeChat API.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wechatCipher } from '../activities/channels/wechat/crypto';
 import { startFakeWechatServer, type FakeWechatServer } from '../activities/channels/wechat/fake-wechat-server';
@@ -9,14 +9,10 @@ import { wechatSignature } from '../activities/channels/wechat/signature';
 import { buildWechatXml } from '../activities/channels/wechat/xml';
 import { waitFor } from './support/env';
 import { api, startStack, type Stack } from './support/stack';
+import { openid, wechatApp } from './support/wechat-app';
 
 const ADMIN_TOKEN = 'test-admin-token-0123456789';
-const credentials = {
-  appId: 'wx0123456789abcdef',
-  appSecret: '0123456789abcdef0123456789abcdef',
-  token: 'huiliuToken2024',
-  encodingAesKey: randomBytes(32).toString('base64').replace(/[+/=]/g, '').padEnd(43, 'A').slice(0, 43),
-};
+const credentials = wechatApp();
 const SHIPPING_ANSWER = '订单满 99 元包邮，一般 48 小时内发货。';
 
 let stack: Stack;
@@ -43,7 +39,6 @@ afterAll(async () => {
   await fake?.close();
 });
 
-const openid = () => `o${randomBytes(20).toString('base64url').slice(0, 27)}`;
 let msgIds = 10_000_000_000_000_000n;
 const textXml = (from: string, content: string, msgId = String(++msgIds)) => buildWechatXml({
   ToUserName: 'gh_0123456789ab', FromUserName: from, CreateTime: String(Math.floor(Date.now() / 1000)), MsgType: 'text', Content: content, MsgId: msgId,

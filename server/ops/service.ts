@@ -3,7 +3,6 @@
 // action needs a reason and is written to the audit log with its outcome.
 import { randomUUID } from 'node:crypto';
 import { ServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { ApplicationFailure, TemporalFailure } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import proto from '@temporalio/proto';
 import type { WorkflowBundleOption } from '@temporalio/worker';
@@ -12,9 +11,10 @@ import type { Models } from '../../activities/store';
 import { opsRerouteUpdate, opsRetryUpdate } from '../../workflows/messages';
 import { systemTexts } from '../../workflows/texts';
 import type { Principal } from '../auth';
+import { refusalOf } from '../conversation-gateway';
 import { AppError } from '../errors';
 import { replayCheck } from './replay-check';
-import { describeTaskFailure, stuckItem, stuckReasons } from './stuck';
+import { describeTaskFailure, placeOf, stuckItem, stuckReasons } from './stuck';
 import { businessTimeline } from './timeline';
 import type { ActionBodies, ActionResult, AuditEntry, ConversationOps, OpsAction } from './types';
 
@@ -48,20 +48,12 @@ export class OpsService {
     const history = await client.workflow.getHandle(workflowId, description.runId).fetchHistory();
     const now = Date.now();
     const reasons = stuckReasons(description, now, this.deps.idleMinutes);
-    const item = stuckItem(description, reasons.length > 0 ? reasons : ['idle']);
+    const item = reasons.length > 0 ? stuckItem(description, reasons) : undefined;
     const taskFailure = reasons[0] === 'workflow-task-failing' ? await describeTaskFailure(client, workflowId, description.runId) : undefined;
     return {
-      workflowId,
-      runId: description.runId,
+      ...placeOf(description),
       executionStatus: titleCase(description.status.name),
-      conversationId: item.conversationId,
-      inboxId: item.inboxId,
-      channel: item.channel,
-      flowId: item.flowId,
-      flowVersion: item.flowVersion,
-      step: item.step,
-      status: item.status,
-      ...(reasons.length > 0 ? {
+      ...(item ? {
         stuck: {
           reasons, reason: reasons[0], since: taskFailure?.since ?? item.since,
           lastError: taskFailure?.lastError ?? item.lastError, attempts: taskFailure?.attempts ?? item.attempts,
@@ -175,7 +167,7 @@ export class OpsService {
     const handle = client.workflow.getHandle(workflowId);
     const description = await notFoundAs404(workflowId, () => handle.describe());
     if (description.status.name !== 'RUNNING') throw new AppError(409, `the conversation is not running (${titleCase(description.status.name)})`);
-    const conversationId = stuckItem(description, ['idle']).conversationId;
+    const { conversationId } = placeOf(description);
     const conversation = conversationId ? await models.Conversation.findById(conversationId).lean() : null;
     if (conversation) {
       const ref = { conversationId: conversation._id, inboxId: conversation.inboxId, channel: conversation.channel, visitorId: conversation.visitorId };
@@ -228,13 +220,6 @@ async function notFoundAs404<T>(workflowId: string, call: () => Promise<T>): Pro
     if (err instanceof WorkflowNotFoundError) throw new AppError(404, `no conversation workflow ${workflowId}`);
     throw err;
   }
-}
-
-function refusalOf(err: WorkflowUpdateFailedError): string | undefined {
-  for (let cause: unknown = err.cause; cause instanceof TemporalFailure; cause = cause.cause) {
-    if (cause instanceof ApplicationFailure && cause.type === 'Refused') return cause.message;
-  }
-  return undefined;
 }
 
 const titleCase = (name: string) => name.charAt(0) + name.slice(1).toLowerCase().replace(/_(\w)/g, (_, c: string) => c.toUpperCase());

@@ -4,7 +4,7 @@
 // one count and one list query per reason, never a scan of all conversations.
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { AppError } from '../errors';
-import { STUCK_REASONS, type StuckConversation, type StuckFilter, type StuckList, type StuckReason } from './types';
+import { STUCK_REASONS, type ConversationPlace, type StuckConversation, type StuckFilter, type StuckList, type StuckReason } from './types';
 
 export interface StuckScope {
   client: Client;
@@ -68,19 +68,11 @@ export function stuckReasons(info: Pick<WorkflowExecutionInfo, 'searchAttributes
   return STUCK_REASONS.filter((r) => applies[r]);
 }
 
-/** The list item for one conversation, from its list or describe result. */
-export function stuckItem(
-  info: Pick<WorkflowExecutionInfo, 'workflowId' | 'runId' | 'searchAttributes' | 'memo' | 'startTime'>, reasons: StuckReason[],
-): StuckConversation {
-  const date = (name: string) => attribute<Date>(info, name)?.toISOString();
+type ExecutionInfo = Pick<WorkflowExecutionInfo, 'workflowId' | 'runId' | 'searchAttributes' | 'memo' | 'startTime'>;
+
+/** Which conversation a run is and where it is, from its list or describe result. */
+export function placeOf(info: ExecutionInfo): ConversationPlace {
   const memo = info.memo ?? {};
-  const reason = reasons[0];
-  const since = {
-    'activity-failing': date('HuiliuStuckSince'),
-    'workflow-task-failing': undefined, // filled in from the pending workflow task (see describeTaskFailures)
-    'sla-breached': date('HuiliuSlaDueAt'),
-    idle: date('HuiliuMovedAt'),
-  }[reason];
   return {
     workflowId: info.workflowId,
     runId: info.runId,
@@ -91,6 +83,22 @@ export function stuckItem(
     flowVersion: attribute(info, 'HuiliuFlowVersion'),
     step: attribute(info, 'HuiliuStep'),
     status: attribute(info, 'HuiliuStatus'),
+  };
+}
+
+/** The list item for one stuck conversation (reasons not empty), from its list or describe result. */
+export function stuckItem(info: ExecutionInfo, reasons: StuckReason[]): StuckConversation {
+  const date = (name: string) => attribute<Date>(info, name)?.toISOString();
+  const memo = info.memo ?? {};
+  const reason = reasons[0];
+  const since = {
+    'activity-failing': date('HuiliuStuckSince'),
+    'workflow-task-failing': undefined, // filled in from the pending workflow task (see describeTaskFailures)
+    'sla-breached': date('HuiliuSlaDueAt'),
+    idle: date('HuiliuMovedAt'),
+  }[reason];
+  return {
+    ...placeOf(info),
     reasons,
     reason,
     since: since ?? info.startTime.toISOString(),

@@ -23,7 +23,8 @@ export interface StuckFilter {
   limit?: number;
 }
 
-export interface StuckConversation {
+/** Which conversation a run is and where it is, from its search attributes. */
+export interface ConversationPlace {
   workflowId: string;
   runId: string;
   conversationId?: string;
@@ -35,6 +36,9 @@ export interface StuckConversation {
   step?: string;
   /** bot | queued | assigned | survey | closed */
   status?: string;
+}
+
+export interface StuckConversation extends ConversationPlace {
   /** Every reason that applies, most urgent first; `reason` is the first. */
   reasons: StuckReason[];
   reason: StuckReason;
@@ -82,18 +86,9 @@ export interface TimelineEntry {
   error?: string;
 }
 
-export interface ConversationOps {
-  workflowId: string;
-  runId: string;
+export interface ConversationOps extends ConversationPlace {
   /** Temporal's execution status: Running, Completed, Terminated, Failed, ContinuedAsNew, ... */
   executionStatus: string;
-  conversationId?: string;
-  inboxId?: string;
-  channel?: string;
-  flowId?: string;
-  flowVersion?: number;
-  step?: string;
-  status?: string;
   /** Present when it is stuck now. */
   stuck?: Pick<StuckConversation, 'reasons' | 'reason' | 'since' | 'lastError' | 'attempts'>;
   timeline: TimelineEntry[];

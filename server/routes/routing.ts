@@ -4,7 +4,7 @@
 // A supervisor's move is an ops reroute (server/ops/service.ts), so it is
 // audited like an operator's.
 import { Router } from 'express';
-import { parseSkill, poolOf } from '../../activities/agent-profiles';
+import { channelCapacityOf, GENERAL_POOL, parseSkill, poolOf } from '../../activities/agent-profiles';
 import { parseRequirement } from '../../activities/routing/expression';
 import { trusted } from '../../activities/store';
 import type { AgentDoc } from '../../activities/store/models';
@@ -40,10 +40,6 @@ interface QueueFields {
   offerTimeoutSeconds?: number | null; stickyWindowHours?: number | null; silenceReassignMinutes?: number | null; sla?: object | null;
 }
 
-/** The general capacity pool's name, as in the routing profiles (activities/routing/types.ts). */
-const GENERAL_POOL = 'default';
-
-const channelCapacityOf = (a: Pick<AgentDoc, 'channelCapacity'>): Record<string, number> => ({ ...(a.channelCapacity ?? {}) });
 
 function profileView(a: AgentDoc) {
   return {

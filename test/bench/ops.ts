@@ -25,15 +25,13 @@ import { FLOW_SCHEMA_VERSION, type FlowDefinition } from '../../rules/flow';
 import type { BulkJob, StuckList } from '../../server/ops/types';
 import { platform, positive, sleep } from './platform';
 import { percentile } from './report';
+import { wechatApp } from '../support/wechat-app';
 
 const TARGET_LIST_MS = 1000;
 const CONCURRENCY = 24;
 const WAIT_LIMIT_MS = 45 * 60_000;
 const ADMIN_TOKEN = randomBytes(24).toString('base64url');
-const credentials = {
-  appId: 'wx0123456789abcdef', appSecret: '0123456789abcdef0123456789abcdef', token: 'benchToken2024',
-  encodingAesKey: randomBytes(32).toString('base64').replace(/[+/=]/g, '').padEnd(43, 'A').slice(0, 43),
-};
+const credentials = wechatApp('benchToken2024');
 const quietFlow: FlowDefinition = {
   schemaVersion: FLOW_SCHEMA_VERSION,
   nodes: [

@@ -26,6 +26,7 @@ import { wechatSignature } from '../../activities/channels/wechat/signature';
 import { buildWechatXml } from '../../activities/channels/wechat/xml';
 import { openLoop, platform, positive, sleep, type PlatformHandle } from './platform';
 import { percentile } from './report';
+import { wechatApp } from '../support/wechat-app';
 
 /** FAQ questions the demo bot answers (none contains a hand-off phrase such as 客服 or agent). */
 const TEXTS = ['你们的营业时间是几点？', 'How do I get a refund?', '运费多少', '怎么开发票'];
@@ -73,12 +74,7 @@ function parseOptions(argv: string[]): Options {
 // ---------------------------------------------------------------- WeChat side
 
 const ADMIN_TOKEN = `bench-admin-${randomBytes(16).toString('hex')}`;
-const credentials = {
-  appId: 'wx0123456789abcdef',
-  appSecret: randomBytes(16).toString('hex'),
-  token: `bench${randomBytes(8).toString('hex')}`,
-  encodingAesKey: randomBytes(40).toString('base64').replace(/[^A-Za-z0-9]/g, '').padEnd(43, 'A').slice(0, 43),
-};
+const credentials = wechatApp(`bench${randomBytes(8).toString('hex')}`);
 const cipher = wechatCipher(credentials.encodingAesKey, credentials.appId);
 
 async function createInbox(baseUrl: string, apiBaseUrl: string): Promise<string> {
