@@ -12,6 +12,8 @@ import type { AgentProfile, RoutingRequest, StrategyName } from './routing/types
 import { isDuplicateKey, trusted, type Models } from './store';
 import type { AgentDoc, ConversationDoc } from './store/models';
 import { ttlCache } from './ttl-cache';
+import type { BusinessCalendar } from '../rules/business-calendar';
+import { DEFAULT_TIME_ZONE } from '../rules/facts';
 import { contactIdOf, type ConversationRef } from './types';
 
 
@@ -20,13 +22,21 @@ const DEFAULT_OFFER_TIMEOUT_SECONDS = 30;
 const HANDLE_TIMES_TTL_MS = 30_000;
 const RECENT_HANDLED = 50;
 
-export interface SlaPolicy { firstResponseSeconds?: number; nextResponseSeconds?: number; resolutionSeconds?: number }
+export interface SlaPolicy {
+  firstResponseSeconds?: number;
+  nextResponseSeconds?: number;
+  resolutionSeconds?: number;
+  /** The queue's business hours: targets count only open time (rules/business-calendar.ts). */
+  calendar?: BusinessCalendar;
+}
 export type SlaKind = 'firstResponse' | 'nextResponse' | 'resolution';
 
-/** The queue's SLA targets, without the empty ones. */
-function slaOf(queue: { sla?: object | null } | null): { sla?: SlaPolicy } {
+/** The queue's SLA targets, without the empty ones, and its business hours when it has them. */
+function slaOf(queue: { sla?: object | null; businessHours?: unknown; timeZone?: string | null; holidays?: string[] | null } | null): { sla?: SlaPolicy } {
   const sla = Object.fromEntries(Object.entries(queue?.sla ?? {}).filter(([, v]) => typeof v === 'number' && v > 0)) as SlaPolicy;
-  return Object.keys(sla).length > 0 ? { sla } : {};
+  if (Object.keys(sla).length === 0) return {};
+  const calendar = queue?.businessHours ? { businessHours: queue.businessHours, timeZone: queue.timeZone ?? DEFAULT_TIME_ZONE, holidays: queue.holidays ?? [] } : undefined;
+  return { sla: calendar ? { ...sla, calendar } : sla };
 }
 
 /** An offer (agentId), or where the conversation stands in its queue and what to tell the customer. */
@@ -166,6 +176,8 @@ export function assignmentActivities(m: Models) {
      */
     async tryAssign(input: ConversationRef & {
       queue: string; requiredSkills?: string[]; preferredAgentId?: string; told?: { position: number; seconds: number | null };
+      /** An escalation widened the requirement: the queue's own required skills no longer apply. */
+      anyAgent?: boolean;
     }): Promise<AssignResult> {
       const conv = await m.Conversation.findById(input.conversationId).lean();
       if (!conv || conv.status !== 'queued' || conv.agentId) return { agentId: conv?.agentId ?? null };
@@ -177,7 +189,7 @@ export function assignmentActivities(m: Models) {
       const request: RoutingRequest = {
         channel: input.channel,
         language: conv.language ?? 'zh',
-        requirement: requirementFor(queue?.requirement, required),
+        requirement: requirementFor(input.anyAgent ? undefined : queue?.requirement, required),
         skill: required[0] ?? input.queue,
         strategy: input.preferredAgentId ? 'named' : ((queue?.strategy ?? 'least-busy') as StrategyName),
         namedAgentId: input.preferredAgentId,

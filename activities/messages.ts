@@ -34,7 +34,7 @@ export function messageStore(m: Models, publish: PublishMessage, senders: Channe
   async function deliver(doc: StoredMessage) {
     const send = senders[doc.channel];
     if (doc.direction !== 'out' || !send || doc.delivery?.status) return;
-    const delivery = await send({ id: doc._id, inboxId: doc.inboxId, visitorId: doc.visitorId, text: doc.text });
+    const delivery = await send({ id: doc._id, inboxId: doc.inboxId, visitorId: doc.visitorId, text: doc.text, ...(doc.choices?.length ? { choices: doc.choices } : {}) });
     await m.Message.updateOne({ _id: doc._id }, { $set: { delivery } });
   }
 

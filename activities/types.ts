@@ -26,6 +26,12 @@ export interface ConversationRef {
 /** The customer's contact record, one per inbox and visitor until profiles merge identities. */
 export const contactIdOf = (ref: Pick<ConversationRef, 'inboxId' | 'visitorId'>) => `${ref.inboxId}:${ref.visitorId}`;
 
+/** One answer the customer can pick; picking it sends `label` back as the customer's message. */
+export interface MessageChoice {
+  id: string;
+  label: string;
+}
+
 /** A message as it is sent out on the customer's channel (bot, agent or system). */
 export interface OutboundMessage extends ConversationRef {
   messageId: string;
@@ -33,6 +39,8 @@ export interface OutboundMessage extends ConversationRef {
   agentId?: string;
   text: string;
   kind: 'text' | 'survey';
+  /** Answers the customer can pick (a survey's ratings): sent as buttons or a menu where the channel has them; `text` lists them for the rest. */
+  choices?: MessageChoice[];
   /** Epoch milliseconds, from workflow time. */
   at: number;
 }

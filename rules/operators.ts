@@ -213,7 +213,7 @@ export function safeRegExp(pattern: unknown): RegExp | undefined {
 
 // ------------------------------------------------------------ business hours
 
-interface BusinessHours {
+export interface BusinessHours {
   days: Set<number>;
   from: number; // minutes after midnight
   to: number;
@@ -228,7 +228,8 @@ function minutesOfDay(value: unknown): number | undefined {
 
 const isWeekday = (day: unknown) => Number.isInteger(day) && (day as number) >= 1 && (day as number) <= 7;
 
-function businessHours(value: unknown): BusinessHours | undefined {
+/** `{ days: [1..7], from: 'HH:MM', to: 'HH:MM' }` parsed, or undefined when it is not that. */
+export function businessHours(value: unknown): BusinessHours | undefined {
   const v = (value ?? {}) as { days?: unknown; from?: unknown; to?: unknown };
   const from = minutesOfDay(v.from);
   const to = minutesOfDay(v.to);

@@ -1,5 +1,6 @@
 // What the API shows of stored documents.
 import type { ConversationDoc, FlowStepDoc, MessageDoc } from '../activities/store/models';
+import type { MessageChoice } from '../activities/types';
 import type { RulesOutcome } from '../rules/evaluate';
 
 type WithId<T> = T & { _id: string };
@@ -15,6 +16,7 @@ export function messageView(m: WithId<MessageDoc>) {
     ...(m.agentId ? { agentId: m.agentId } : {}),
     text: m.text,
     kind: m.kind ?? 'text',
+    ...(m.choices?.length ? { choices: (m.choices as MessageChoice[]).map(({ id, label }) => ({ id, label })) } : {}),
     ...(m.clientMessageId ? { clientMessageId: m.clientMessageId } : {}),
     ...(m.delivery?.status ? { delivery: { status: m.delivery.status, ...(m.delivery.error ? { error: m.delivery.error } : {}) } } : {}),
     at: m.at.toISOString(),

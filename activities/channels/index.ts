@@ -2,6 +2,7 @@
 // provider's API. The message store calls a channel's sender after storing an
 // outbound message; channels not listed here (web chat) deliver from the store.
 import type { Models } from '../store';
+import type { MessageChoice } from '../types';
 import { ttlCache } from '../ttl-cache';
 import type { WechatCredentials, WechatInbox } from './wechat/inbox';
 import { wechatSettings } from './wechat/inbox';
@@ -19,6 +20,8 @@ export interface OutboundToSend {
   /** The customer's id on the channel (for WeChat, the openid). */
   visitorId: string;
   text: string;
+  /** Answers to offer as buttons or a menu where the provider has them (`text` already lists them). */
+  choices?: MessageChoice[];
 }
 
 /**

@@ -84,6 +84,10 @@ const queueSchema = new Schema({
   silenceReassignMinutes: { type: Number, default: 0 },
   /** SLA targets from entering the queue: the agent's first reply, each next reply to the customer, and the end of the agent's work. */
   sla: { firstResponseSeconds: Number, nextResponseSeconds: Number, resolutionSeconds: Number },
+  /** When the queue is staffed (`{ days: [1..7], from: 'HH:MM', to: 'HH:MM' }`, Monday = 1) in `timeZone`, closed on `holidays` ('YYYY-MM-DD'): SLA targets count only open time. None: always open. */
+  businessHours: { type: Schema.Types.Mixed, default: undefined },
+  timeZone: String,
+  holidays: { type: [String], default: undefined },
   /** Sticky: the customer's last agent first if they served them within this many hours. */
   stickyWindowHours: { type: Number, default: 168 },
   /** Round robin: the agent assigned last. */
@@ -177,6 +181,8 @@ const messageSchema = new Schema({
   type: { type: String, default: 'text' },
   kind: { type: String, default: 'text' },
   text: { type: String, required: true },
+  /** Answers the customer can pick: MessageChoice[] (activities/types.ts). */
+  choices: { type: Schema.Types.Mixed, default: undefined },
   language: String,
   clientMessageId: String,
   providerMessageId: String,
@@ -238,10 +244,49 @@ seatSchema.index({ agentId: 1 });
 
 const surveySchema = new Schema({
   _id: { type: String, required: true }, // the conversation id
+  /** The agent rated: the one who served the customer last (after transfers, the one who closed). */
   agentId: String,
+  /** Every agent who accepted the conversation, in order. */
+  servedBy: { type: [String], default: undefined },
   rating: Number,
+  /** The answer to the follow-up question, when one was asked and answered. */
+  comment: String,
   status: { type: String, required: true, enum: ['answered', 'timeout'] },
+  /** What started the survey: the flow's survey step, or an agent or API client's request. */
+  trigger: { type: String, enum: ['flow', 'agent', 'api'], default: 'flow' },
+  reminded: Boolean,
   at: { type: Date, required: true },
+}, opts);
+
+/** Something a supervisor should look at (an escalation step asked for it). Id `<conversationId>:<nodeId>:<n>`. */
+const alertSchema = new Schema({
+  _id: { type: String, required: true },
+  conversationId: { type: String, required: true },
+  inboxId: String,
+  channel: String,
+  queue: String,
+  nodeId: String,
+  reason: { zh: String, en: String },
+  at: { type: Date, required: true },
+  acknowledgedBy: String,
+  acknowledgedAt: Date,
+}, opts);
+
+/** A customer asked to be called back or left a message while nobody could take them. Id = the conversation id and step. */
+const callbackSchema = new Schema({
+  _id: { type: String, required: true },
+  conversationId: { type: String, required: true },
+  inboxId: { type: String, required: true },
+  channel: { type: String, required: true },
+  visitorId: { type: String, required: true },
+  queue: String,
+  /** What they wrote, and a phone number found in it. */
+  text: String,
+  phone: String,
+  status: { type: String, required: true, enum: ['open', 'done'], default: 'open' },
+  at: { type: Date, required: true },
+  doneBy: String,
+  doneAt: Date,
 }, opts);
 
 /** WeCom customer service: where an inbox's next sync_msg pull starts (one document per inbox, `_id` = inbox id, written by _id). */
@@ -316,6 +361,8 @@ export function defineModels(conn: Connection) {
     Agent: conn.model('Agent', agentSchema, 'agents'),
     Seat: conn.model('Seat', seatSchema, 'seats'),
     Survey: conn.model('Survey', surveySchema, 'surveys'),
+    Alert: conn.model('Alert', alertSchema, 'alerts'),
+    Callback: conn.model('Callback', callbackSchema, 'callbacks'),
     WecomCursor: conn.model('WecomCursor', wecomCursorSchema, 'wecomCursors'),
     Audit: conn.model('Audit', auditSchema, 'audit'),
     OpsJob: conn.model('OpsJob', opsJobSchema, 'opsJobs'),
