@@ -1,13 +1,14 @@
 // The routing modules' view of agents (activities/routing/types.ts), built
-// from the agents' documents and the seats they hold, and the learned model
-// from closed conversations. Read fresh per decision, except the model.
+// from the agents' documents and the seats they hold (which ones are read for
+// a decision: activities/agent-availability.ts), and the learned model from
+// closed conversations, relearned once a minute.
 import { learnModel, type ClosedConversation, type LearnedModel } from './routing/learning';
 import type { AgentProfile } from './routing/types';
 import { trusted, type Models } from './store';
 import type { AgentDoc } from './store/models';
 import { ttlCache } from './ttl-cache';
 
-type SeatDoc = { agentId: string; conversationId: string; channel?: string | null; at: Date };
+export type SeatDoc = { agentId: string; conversationId: string; channel?: string | null; at: Date };
 
 const DEFAULT_LEVEL = 3;
 // The learned model changes slowly; relearning once a minute keeps decisions cheap.
@@ -36,12 +37,27 @@ export function capacityOf(agent: Pick<AgentDoc, 'capacity' | 'channelCapacity'>
   return channelCapacityOf(agent)[channel] ?? agent.capacity ?? 0;
 }
 
+/** A seat's id: `<agent>#<k>` in the general pool, `<agent>#<channel>#<k>` in a channel's own. */
+export function seatId(agentId: string, pool: string, k: number): string {
+  return pool === GENERAL_POOL ? `${agentId}#${k}` : `${agentId}#${pool}#${k}`;
+}
+
+/** Every seat the agent has, per pool: their general capacity and each channel's own. */
+export function seatIdsOf(agent: Pick<AgentDoc, '_id' | 'capacity' | 'channelCapacity'>): { pool: string; ids: string[] }[] {
+  const pools: [string, number][] = [[GENERAL_POOL, agent.capacity ?? 0], ...Object.entries(channelCapacityOf(agent))];
+  return pools.map(([pool, n]) => ({ pool, ids: Array.from({ length: Math.max(0, n) }, (_, k) => seatId(agent._id, pool, k)) }));
+}
+
+/** The pool a held seat counts against. */
+export function poolOfSeat(agent: Pick<AgentDoc, 'channelCapacity'>, seat: Pick<SeatDoc, 'channel'>): string {
+  return seat.channel && channelCapacityOf(agent)[seat.channel] !== undefined ? seat.channel : GENERAL_POOL;
+}
+
 /** The agent as routing sees it for a conversation on `channel`: load and capacity of that channel's pool. */
 export function agentProfile(agent: AgentDoc, seats: readonly SeatDoc[], channel: string): AgentProfile {
-  const own = channelCapacityOf(agent);
   const pool = poolOf(agent, channel);
   const held = seats.filter((s) => s.agentId === agent._id);
-  const inPool = held.filter((s) => (s.channel && own[s.channel] !== undefined ? s.channel : GENERAL_POOL) === pool).length;
+  const inPool = held.filter((s) => poolOfSeat(agent, s) === pool).length;
   return {
     id: agent._id,
     skills: (agent.skills ?? []).map(parseSkill),

@@ -2,6 +2,7 @@
 // worker, the simulator and the editor's palette all read this list.
 import type { NodeTypeDefinition } from '../rules/plugin';
 import { botPlugin } from './plugins/bot';
+import { callbackPlugin } from './plugins/callback';
 import { closePlugin } from './plugins/close';
 import { escalatePlugin } from './plugins/escalate';
 import { httpRequestPlugin } from './plugins/http-request';
@@ -28,6 +29,7 @@ export const plugins: Plugin[] = [
   queueV1Plugin,
   queuePlugin,
   escalatePlugin,
+  callbackPlugin,
   transferPlugin,
   surveyPlugin,
   closePlugin,

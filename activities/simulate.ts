@@ -20,7 +20,7 @@ class Stop {
   constructor(readonly reason: StopReason) {}
 }
 
-const WAIT_REASON: Record<string, StopReason> = { wait: 'waiting', survey: 'waiting', queue: 'queued', escalate: 'queued', transfer: 'queued' };
+const WAIT_REASON: Record<string, StopReason> = { wait: 'waiting', survey: 'waiting', callback: 'waiting', queue: 'queued', escalate: 'queued', transfer: 'queued' };
 
 export async function simulateFlow(
   models: Models, flow: FlowDefinition, input: SimulationInput, integrations: Integrations = NO_INTEGRATIONS,

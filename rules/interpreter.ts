@@ -82,13 +82,13 @@ export interface InterpreterEnv {
   queueFacts(nodeId: string, queue: string): Promise<Record<string, unknown>>;
   /** Runs a plugin node's handler. */
   runPlugin(node: FlowNode, facts: Record<string, unknown>): Promise<NodeRunResult>;
-  /** Runs a node that waits (wait, queue, escalate, transfer, survey); returns its handle. */
+  /** Runs a node that waits (wait, queue, escalate, transfer, survey, callback); returns its handle. */
   waitNode(node: FlowNode): Promise<string>;
   record(step: StepRecord): void;
 }
 
 /** Node types that wait for the customer, an agent or a timer; the environment runs them. */
-export const WAITING_NODE_TYPES = new Set(['wait', 'queue', 'escalate', 'transfer', 'survey']);
+export const WAITING_NODE_TYPES = new Set(['wait', 'queue', 'escalate', 'transfer', 'survey', 'callback']);
 
 const NEGATIVE = ['投诉', '差评', '生气', '太差', '垃圾', '骗子', '退钱', 'angry', 'terrible', 'awful', 'complain', 'worst', 'scam'];
 const POSITIVE = ['谢谢', '感谢', '满意', '很好', '太好了', 'thanks', 'thank you', 'great', 'perfect', 'love'];

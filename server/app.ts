@@ -7,6 +7,7 @@ import type { WorkflowBundleOption } from '@temporalio/worker';
 import express, { type Express } from 'express';
 import { createActivities } from '../activities';
 import type { ChannelSenders } from '../activities/channels';
+import type { PublishEvent } from '../activities/events';
 import type { Models } from '../activities/store';
 import { authenticate, requireRole } from './auth';
 import type { Config } from './config';
@@ -15,10 +16,13 @@ import { AppError, errorHandler } from './errors';
 import { openApiDocument } from './openapi';
 import { BulkOps } from './ops/bulk';
 import { OpsService } from './ops/service';
+import type { EventSubscribers } from './realtime/event-subscribers';
 import type { LocalSubscribers } from './realtime/local-subscribers';
 import { realtimePushRoutes } from './realtime/push-route';
+import { appRoutes } from './routes/app';
 import { catalogRoutes } from './routes/catalog';
 import { conversationRoutes } from './routes/conversations';
+import { eventRoutes, tokenFromQuery } from './routes/events';
 import { flowRoutes } from './routes/flows';
 import { healthRoutes } from './routes/health';
 import { inboxRoutes } from './routes/inboxes';
@@ -26,7 +30,8 @@ import { opsRoutes } from './routes/ops';
 import { recordRoutes } from './routes/records';
 import { agentRoutingRoutes, queueRoutes, supervisorRoutes } from './routes/routing';
 import { peopleRoutes } from './routes/people';
-import { webchatRoutes } from './routes/webchat';
+import { agentTypingRoutes, webchatRoutes } from './routes/webchat';
+import { widgetRoutes } from './routes/widget';
 import { webhookRoutes } from './routes/webhooks';
 import { messageView } from './views';
 import { bundleWorkflows } from './worker';
@@ -36,8 +41,12 @@ export interface AppDeps {
   models: Models;
   client: Client;
   gateway: ConversationGateway;
-  /** This process's visitor streams, and the secret that pushes to them are signed with. */
-  realtime: { subscribers: LocalSubscribers; secret: string };
+  /**
+   * This process's visitor streams and routing event streams, the secret that
+   * pushes to them are signed with, and where events this server emits go
+   * (its own streams and the other servers').
+   */
+  realtime: { subscribers: LocalSubscribers; events: EventSubscribers; secret: string; publishEvent: PublishEvent };
   /** Provider channels' senders, for what operators send customers (terminate). */
   channels?: ChannelSenders;
   /** The workflow code deployed now, for replay checks; bundled on first use when absent. */
@@ -48,7 +57,9 @@ function opsDeps(deps: AppDeps) {
   const { config, client, models } = deps;
   const scope = { client, taskQueue: config.taskQueue, idleMinutes: config.opsIdleMinutes };
   // Messages an operator sends are stored and pushed to this server's visitor streams (others catch up from the store).
-  const activities = createActivities(models, { publish: (m) => deps.realtime.subscribers.dispatch(messageView(m)), channels: deps.channels });
+  const activities = createActivities(models, {
+    publish: (m) => deps.realtime.subscribers.dispatch(messageView(m)), publishEvent: deps.realtime.publishEvent, channels: deps.channels,
+  });
   let bundle: Promise<WorkflowBundleOption> | undefined;
   const ops = new OpsService({
     client, models, activities, namespace: config.temporalNamespace, taskQueue: config.taskQueue, idleMinutes: config.opsIdleMinutes,
@@ -76,11 +87,15 @@ export function createApp(deps: AppDeps): Express {
     res.json(openApiDocument(deps.config.publicUrl));
   });
   app.use('/api/v1/webchat', webchatRoutes(deps));
+  // The embeddable widget (/widget.js, /widget/:inboxId) and uploaded media (/api/v1/media/:id): no sign-in.
+  app.use(widgetRoutes(deps));
+  // The mobile app: its own API key, not a person's token.
+  app.use('/api/v1/app', appRoutes(deps));
 
   const auth = authenticate(deps.models, deps.config.adminToken);
   app.use('/api/v1/me', auth, peopleRoutes(deps));
   app.use('/api/v1/inboxes', auth, requireRole('admin'), inboxRoutes(deps));
-  app.use('/api/v1/conversations', auth, conversationRoutes(deps));
+  app.use('/api/v1/conversations', auth, agentTypingRoutes(deps), conversationRoutes(deps));
   app.use('/api/v1/flows', auth, flowRoutes(deps));
   app.use('/api/v1/records', auth, recordRoutes(deps));
   // One ops service: operators' actions and supervisors' reassignments are audited alike.
@@ -89,6 +104,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1/agents', auth, requireRole('admin'), agentRoutingRoutes(deps));
   app.use('/api/v1/queues', auth, requireRole('admin'), queueRoutes(deps));
   app.use('/api/v1/supervisor', auth, requireRole('supervisor', 'admin'), supervisorRoutes(deps, ops.ops));
+  app.use('/api/v1/events', tokenFromQuery, auth, eventRoutes(deps));
   app.use('/api/v1', catalogRoutes(auth));
   app.use('/api', (req) => {
     throw new AppError(404, `no such endpoint: ${req.method} ${req.originalUrl}`);

@@ -6,7 +6,8 @@ import { ApplicationFailure, TemporalFailure } from '@temporalio/common';
 import type { InboundMessage } from '../activities/types';
 import type { ConversationInput } from '../workflows/conversation';
 import {
-  acceptUpdate, agentReplyUpdate, closeUpdate, conversationWorkflowId, declineUpdate, inboundMessageSignal, transferUpdate, type AgentInput, type TransferInput,
+  acceptUpdate, agentReplyUpdate, closeUpdate, conversationWorkflowId, declineUpdate, inboundMessageSignal, requestSurveyUpdate, transferUpdate,
+  type AgentInput, type SurveyRequestInput, type TransferInput,
 } from '../workflows/messages';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { AppError } from './errors';
@@ -70,6 +71,10 @@ export class ConversationGateway {
 
   decline(workflowId: string, input: AgentInput) {
     return this.update(workflowId, () => this.client.workflow.getHandle(workflowId).executeUpdate(declineUpdate, { args: [input] }));
+  }
+
+  requestSurvey(workflowId: string, input: SurveyRequestInput) {
+    return this.update(workflowId, () => this.client.workflow.getHandle(workflowId).executeUpdate(requestSurveyUpdate, { args: [input] }));
   }
 
   reply(workflowId: string, input: AgentInput & { text: string }) {

@@ -3,6 +3,7 @@
 // at their next periodic try. Each conversation's own offer step still picks
 // the agent (by its queue's strategy), so this only decides who goes first.
 import type { Client } from '@temporalio/client';
+import { noteVacancy } from '../activities/agent-availability';
 import { waitingFor } from '../activities/assignment';
 import type { Models } from '../activities/store';
 import { assignNowSignal } from '../workflows/messages';
@@ -13,7 +14,8 @@ export class Dispatcher {
   /** Wakes the conversations the agent could take now; never throws (the periodic tries remain). */
   async agentAvailable(agentId: string): Promise<number> {
     try {
-      const waiting = await waitingFor(this.models, agentId);
+      // The offer steps look at agents who may have a free seat first: this one may (./agent-availability.ts).
+      const [, waiting] = await Promise.all([noteVacancy(this.models, agentId), waitingFor(this.models, agentId)]);
       // In order, so the most urgent conversation looks first.
       for (const { workflowId } of waiting) await this.client.workflow.getHandle(workflowId).signal(assignNowSignal);
       return waiting.length;

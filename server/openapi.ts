@@ -1,5 +1,8 @@
 // The OpenAPI 3.1 document, built from the same schemas that validate requests.
-import { schemas } from './schemas';
+import { EVENT_ID_PATTERN, ROUTING_EVENT_TYPES } from '../activities/events';
+import { unifiedMessageSchema } from '../activities/unified-message';
+import { UPLOAD_LIMITS } from './media';
+import { MESSAGE_ID_PATTERN, schemas } from './schemas';
 
 const json = (ref: string) => ({ content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } } });
 const error = { description: 'Error', ...json('Error') };
@@ -31,6 +34,34 @@ const responseSchemas = {
     properties: { ok: { type: 'boolean' }, issues: { type: 'array', items: { $ref: '#/components/schemas/FlowIssue' } } },
   },
 };
+const optionalString = (description: string) => ({ type: 'string', description });
+const eventSchemas = {
+  RoutingEvent: {
+    type: 'object', required: ['id', 'type', 'at', 'data'],
+    description: 'One routing event: the `data:` line of a Server-Sent Event whose `event:` is its type and `id:` its id',
+    properties: {
+      id: optionalString('Sorts by time; resume after it with Last-Event-ID (or `after`)'),
+      type: { type: 'string', enum: ROUTING_EVENT_TYPES },
+      at: { type: 'string', format: 'date-time' },
+      conversationId: optionalString('The conversation it is about'),
+      agentId: optionalString('The agent it is about: offered to, accepted by, transferred by, closed by, rated, whose presence changed'),
+      queue: optionalString('The queue the conversation waits in (or was sent to)'),
+      inboxId: optionalString('The inbox of the conversation'),
+      channel: optionalString('The channel of the conversation'),
+      data: {
+        type: 'object',
+        description: [
+          'By type: `conversation.queued` {priority}; `conversation.offered` {offerTimeoutSeconds};',
+          '`conversation.offer-withdrawn` {reason: declined | timeout | silence}; `conversation.accepted` {};',
+          '`conversation.transferred` {queue, note?}; `conversation.escalated` {queue, priority}; `conversation.closed` {};',
+          '`conversation.message` {messageId, preview} (the first 200 characters); `sla.breached` {kind: firstResponse | nextResponse | resolution, due};',
+          '`survey.rated` {rating}; `agent.presence` {status}; `supervisor.alert` {alertId, reason: {zh, en}}; `callback.requested` {callbackId};',
+          '`conversation.typing` {from: visitor | agent, typing, visitorId} (not kept: a resume does not replay it).',
+        ].join(' '),
+      },
+    },
+  },
+};
 const invalidFlow = { 422: { description: 'The flow does not validate: `{error, details: {issues}}`', ...json('Error') } };
 
 export function openApiDocument(serverUrl: string) {
@@ -39,10 +70,15 @@ export function openApiDocument(serverUrl: string) {
     info: { title: 'Huiliu (汇流) API', version: '1.0.0', description: 'Omnichannel customer service: web chat, conversations, agents, routing flows.' },
     servers: [{ url: serverUrl }],
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN or a person\'s own token' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN or a person\'s own token' },
+        appKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'A mobile app inbox\'s API key (also accepted as `Authorization: Bearer <key>`)' },
+      },
       schemas: {
         ...schemas,
         ...responseSchemas,
+        ...eventSchemas,
+        UnifiedMessage: unifiedMessageSchema,
         Error: {
           type: 'object', required: ['error', 'details'],
           properties: { error: { type: 'string', description: 'What is wrong, for a person' }, details: {} },
@@ -54,21 +90,16 @@ export function openApiDocument(serverUrl: string) {
       '/readyz': { get: { summary: 'Temporal, MongoDB and a worker answer', responses: { 200: { description: 'Ready' }, 503: error } } },
       '/api/v1/webchat/{inboxId}/messages': {
         post: {
-          summary: 'A visitor sends a web chat message', parameters: [idPath('inboxId')],
+          summary: 'A visitor sends a web chat message: text, or uploaded media with an optional caption. `userId` + `userHash` (hex HMAC-SHA256 of userId with the inbox\'s identity secret) make the visitor `user:<userId>`; unsigned or wrongly signed, the visitor stays `visitorId`',
+          parameters: [idPath('inboxId')],
           requestBody: { required: true, ...json('WebchatMessageRequest') },
-          responses: { 202: { description: 'Accepted: held durably by the conversation; `{conversationId}`' }, ...errors, 503: error },
+          responses: {
+            202: { description: 'Accepted: held durably by the conversation; `{conversationId, visitorId, identified}` (`visitorId`: the visitor it was stored under); a repeated clientMessageId is dropped' },
+            ...errors, 503: error,
+          },
         },
       },
-      '/api/v1/webchat/{inboxId}/visitors/{visitorId}/messages': {
-        get: { summary: "The visitor's transcript (bot, agent and system messages in order)", parameters: [idPath('inboxId'), idPath('visitorId')], responses: { 200: { description: '`{messages}`' }, ...errors } },
-      },
-      '/api/v1/webchat/{inboxId}/visitors/{visitorId}/stream': {
-        get: {
-          summary: 'The transcript, then each new message, as Server-Sent Events (`event: message`, `id`: message id; send Last-Event-ID to resume)',
-          parameters: [idPath('inboxId'), idPath('visitorId')],
-          responses: { 200: { description: 'text/event-stream' }, ...errors },
-        },
-      },
+      ...webchatPaths(),
       '/api/v1/me': { get: { summary: 'The signed-in person', security: bearer, responses: { 200: { description: 'OK' }, 401: error } } },
       '/api/v1/me/status': {
         post: { summary: 'Go online or offline', security: bearer, requestBody: { required: true, ...json('AgentStatusRequest') }, responses: { 200: { description: 'OK' }, 401: error, ...errors } },
@@ -78,9 +109,9 @@ export function openApiDocument(serverUrl: string) {
         post: {
           summary: 'Create a provider inbox (admin); its credentials are encrypted at rest and never returned again',
           security: bearer,
-          requestBody: { required: true, content: { 'application/json': { schema: { oneOf: [{ $ref: '#/components/schemas/InboxCreateRequest' }, { $ref: '#/components/schemas/WecomInboxCreateRequest' }] } } } },
+          requestBody: { required: true, content: { 'application/json': { schema: { oneOf: [{ $ref: '#/components/schemas/InboxCreateRequest' }, { $ref: '#/components/schemas/WecomInboxCreateRequest' }, { $ref: '#/components/schemas/AppInboxCreateRequest' }, { $ref: '#/components/schemas/WeiboInboxCreateRequest' }, { $ref: '#/components/schemas/WebchatInboxCreateRequest' }] } } } },
           responses: {
-            201: { description: '`{id, name, channel, flowId, webhookUrl, settings, console: {url, token, encodingAesKey, messageMode?}}`: what to paste into the WeChat / WeCom console, shown this once' },
+            201: { description: '`{id, name, channel, flowId, webhookUrl, settings, console: {url, token, encodingAesKey, messageMode?}}` (Weibo: `console: {url, appKey}`): what to paste into the WeChat / WeCom / Weibo console, shown this once. App: `{id, name, channel, flowId, apiUrl, settings: {pushUrl}, secrets: {apiKey, identitySecret, pushSecret}}`, the secrets shown this once. Web chat: `{id, name, channel, flowId, messagesUrl, widget: {scriptUrl, pageUrl, snippet}, identity, secrets?: {identitySecret}}`' },
             ...authorErrors, 409: error, 422: error,
           },
         },
@@ -109,6 +140,19 @@ export function openApiDocument(serverUrl: string) {
           parameters: [idPath('inboxId'), ...['msg_signature', 'timestamp', 'nonce'].map((name) => ({ name, in: 'query', required: true, schema: { type: 'string' } }))],
           requestBody: { required: true, content: { 'text/xml': { schema: { type: 'string' } } } },
           responses: { 200: { description: 'text/plain: success' }, 400: error, 401: error, 404: error, 413: error },
+        },
+      },
+      '/webhooks/weibo/{inboxId}': {
+        get: {
+          summary: 'Weibo fan-service URL verification: echoes `echostr` when `signature` signs the app secret, timestamp and nonce',
+          parameters: [idPath('inboxId'), ...['signature', 'timestamp', 'nonce', 'echostr'].map((name) => ({ name, in: 'query', required: true, schema: { type: 'string' } }))],
+          responses: { 200: { description: 'text/plain: the echostr' }, 400: error, 401: error, 404: error },
+        },
+        post: {
+          summary: 'A Weibo private message or event (JSON, signed in the query): handed to the conversation, acknowledged with an empty body; replies go out through 2/messages/reply',
+          parameters: [idPath('inboxId'), ...['signature', 'timestamp', 'nonce'].map((name) => ({ name, in: 'query', required: true, schema: { type: 'string' } }))],
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
+          responses: { 200: { description: 'text/plain: empty' }, 400: error, 401: error, 404: error, 413: error, 503: error },
         },
       },
       '/api/v1/inboxes/{id}/flow': {
@@ -180,6 +224,12 @@ export function openApiDocument(serverUrl: string) {
       '/api/v1/schemas/flow.json': {
         get: { summary: 'The JSON Schema of a flow document (public)', responses: { 200: { description: 'application/schema+json' } } },
       },
+      '/api/v1/schemas/unified-message.json': {
+        get: {
+          summary: 'The JSON Schema of the unified message every channel\'s messages become (public; also components.schemas.UnifiedMessage)',
+          responses: { 200: { description: 'application/schema+json' } },
+        },
+      },
       '/api/v1/node-types': {
         get: { summary: 'Node types with their parameters, handles and category; older versions flagged `superseded`', security: bearer, responses: { ...ok('`{nodeTypes}`'), 401: error } },
       },
@@ -204,9 +254,18 @@ export function openApiDocument(serverUrl: string) {
       '/api/v1/conversations/{id}/messages': {
         post: { summary: 'Reply to the customer', security: bearer, parameters: [idPath('id')], requestBody: { required: true, ...json('AgentReplyRequest') }, responses: { 201: { description: '`{id}`' }, 401: error, 409: error, ...errors } },
       },
+      '/api/v1/conversations/{id}/survey': {
+        post: {
+          summary: 'Ask the customer for their 1–5 rating now, while the agent still serves them (the agent holding it; supervisors and admins ask as API clients). The flow\'s own survey step then skips a rated conversation. 409 when it is not accepted by an agent yet, or is rated already',
+          security: bearer, parameters: [idPath('id')], responses: { 200: { description: 'The conversation, with `survey: {rating, status, agentId, servedBy, comment, trigger, reminded, at}` once rated' }, 401: error, 403: error, 404: error, 409: error },
+        },
+      },
       '/api/v1/conversations/{id}/close': { post: { summary: 'Close; the customer is asked for a rating', security: bearer, parameters: [idPath('id')], responses: { 200: { description: 'OK' }, 401: error, 404: error, 409: error } } },
       ...opsPaths(),
       ...routingPaths(),
+      ...eventPaths(),
+      ...appPaths(),
+      ...widgetPaths(),
     },
   };
 }
@@ -258,10 +317,10 @@ function routingPaths() {
     },
     '/api/v1/queues/{id}': {
       put: {
-        summary: 'Create or change a queue (admin): name, requirement expression, strategy, offer timeout, sticky window. A requirement that does not parse is a 400 naming the problem and its position (`details: {field, error, position}`)',
+        summary: 'Create or change a queue (admin): name, requirement expression, strategy, offer timeout, sticky window, silence reassignment, SLA targets and the business hours they count in. A requirement that does not parse is a 400 naming the problem and its position (`details: {field, error, position}`); an unknown time zone is a 400',
         security: bearer, parameters: [idPath('id')], ...body('QueueRequest'),
         responses: {
-          ...ok('The queue: `{id, name, requirement, strategy, offerTimeoutSeconds, stickyWindowHours}`'),
+          ...ok('The queue: `{id, name, requirement, strategy, offerTimeoutSeconds, stickyWindowHours, silenceReassignMinutes, sla, businessHours, timeZone, holidays}`'),
           201: { description: 'Created: the queue' }, ...authorErrors,
         },
       },
@@ -281,16 +340,204 @@ function routingPaths() {
         summary: 'Agents with presence, parsed skills, languages, channels, teams, capacity, load and free seats per capacity pool (`default` and each channel with its own), and their open conversations',
         security: bearer,
         responses: {
-          ...ok('`{agents: [{id, name, status, skills: [{name, level}], languages, channels, teams, capacity, channelCapacity, load, free, conversations, offered, lastAssignedAt}]}`'),
+          ...ok('`{agents: [{id, name, status, skills: [{name, level}], languages, channels, teams, capacity, channelCapacity, load, free, conversations, offered, lastAssignedAt, csat: {ratings, average}}]}`'),
           401: error, 403: error,
         },
       },
+    },
+    '/api/v1/supervisor/alerts': {
+      get: {
+        summary: 'What escalation steps with "notify supervisors" raised, newest first; open ones unless `?all=true`',
+        security: bearer, parameters: [{ name: 'all', in: 'query', schema: { type: 'string', enum: ['true', 'false'] } }],
+        responses: { ...ok('`{alerts: [{id, conversationId, inboxId, channel, queue, nodeId, reason: {zh, en}, at, acknowledgedBy, acknowledgedAt}]}`'), 401: error, 403: error },
+      },
+    },
+    '/api/v1/supervisor/alerts/{id}/acknowledge': {
+      post: { summary: 'Mark an alert as seen', security: bearer, parameters: [idPath('id')], responses: { ...ok('`{id, acknowledgedBy, acknowledgedAt}`'), 401: error, 403: error, 404: error } },
+    },
+    '/api/v1/supervisor/callbacks': {
+      get: {
+        summary: 'Messages customers left for a call back (callback steps), oldest first; open ones unless `?all=true`',
+        security: bearer, parameters: [{ name: 'all', in: 'query', schema: { type: 'string', enum: ['true', 'false'] } }],
+        responses: { ...ok('`{callbacks: [{id, conversationId, inboxId, channel, visitorId, queue, text, phone, status, at, doneBy, doneAt}]}`'), 401: error, 403: error },
+      },
+    },
+    '/api/v1/supervisor/callbacks/{id}/done': {
+      post: { summary: 'Mark a callback as handled', security: bearer, parameters: [idPath('id')], responses: { ...ok('`{id, status, doneBy, doneAt}`'), 401: error, 403: error, 404: error } },
     },
     '/api/v1/supervisor/conversations/{id}/reassign': {
       post: {
         summary: "Send a waiting conversation to an agent (offered to them first) or another queue: an ops reroute, audited under the supervisor's name. 409 with the reason when the conversation refuses (closed, not waiting in a queue)",
         security: bearer, parameters: conversationId, ...body('SupervisorReassignRequest'),
         responses: { ...ok('`{conversationId, workflowId, action, ok, summary, auditId}`'), ...authorErrors, 409: error, 503: error },
+      },
+    },
+  };
+}
+
+// Realtime routing events for agents' and supervisors' consoles.
+function eventPaths() {
+  return {
+    '/api/v1/events': {
+      get: {
+        summary: 'Routing events as Server-Sent Events: offers, accepts, transfers, escalations, customer messages, SLA breaches, ratings, presence',
+        description: [
+          'A `text/event-stream`; each event is `event: <type>`, `id: <id>`, `data: <RoutingEvent JSON>`, and a comment line every 15 s keeps the connection open.',
+          'An agent gets the events about them (offered to them, theirs, their presence) and those every agent may act on (a conversation entering or leaving a queue);',
+          'supervisors, operators and admins get every event.',
+          'Resuming with Last-Event-ID (or `after`) first replays the events missed since that id, then continues live, each event once.',
+          'A stream opened without one starts with an `id:` line, so an EventSource reconnect resumes from the moment it opened.',
+          'Events are kept an hour: resuming from an older id (or after more than 5,000 events) sends `event: stream.resync` with `data: {"reason": "expired" | "too-many"}`',
+          'instead of the missed events; reload the state from the API, then keep reading.',
+          'EventSource cannot set headers: the token may be given as `access_token` instead of `Authorization: Bearer`.',
+        ].join(' '),
+        security: bearer,
+        parameters: [
+          ...Object.entries(schemas.EventStreamQuery.properties).map(([name, schema]) => ({ name, in: 'query', schema })),
+          { name: 'Last-Event-ID', in: 'header', schema: { type: 'string', pattern: EVENT_ID_PATTERN }, description: 'The last event id received: resume after it' },
+        ],
+        responses: {
+          200: { description: 'The event stream', content: { 'text/event-stream': { schema: { $ref: '#/components/schemas/RoutingEvent' } } } },
+          400: { description: 'An unknown event type in `types` (named), or a malformed event id', ...json('Error') },
+          401: error,
+        },
+      },
+    },
+  };
+}
+
+// The mobile app channel: the app's own API (its inbox's API key) and the admin's app inbox settings.
+function appPaths() {
+  const appKey = [{ appKey: [] }];
+  const visitor = { ...idPath('visitorId'), description: 'The anonymous deviceId, or `user:<userId>` for a verified user' };
+  const userHash = { name: 'X-User-Hash', in: 'header', schema: { type: 'string' }, description: "Required for a verified user's (`user:<userId>`) messages: their userHash" };
+  const appErrors = { 400: error, 401: { description: 'No API key, or not the key of an app inbox', ...json('Error') }, 403: { description: "A verified user's messages without their X-User-Hash", ...json('Error') }, 404: error };
+  return {
+    '/api/v1/app/messages': {
+      post: {
+        summary: 'The app user sends a message; `userId` + `userHash` (hex HMAC-SHA256 of userId with the identity secret) verify the user, else the device is an anonymous visitor',
+        security: appKey, ...body('AppMessageRequest'),
+        responses: { 202: { description: 'Accepted, held durably: `{conversationId, visitorId, identified}`; a repeated clientMessageId from the device is dropped' }, ...appErrors, 413: error, 415: error, 503: error },
+      },
+    },
+    '/api/v1/app/conversations/{visitorId}/messages': {
+      get: {
+        summary: "The visitor's transcript `{visitorId, messages}`, oldest first (`after`: only those after that message id)",
+        security: appKey,
+        parameters: [visitor, userHash, ...Object.entries(schemas.AppTranscriptQuery.properties).map(([name, schema]) => ({ name, in: 'query', schema }))],
+        responses: { ...ok('`{visitorId, messages}`'), ...appErrors },
+      },
+    },
+    '/api/v1/app/conversations/{visitorId}/stream': {
+      get: {
+        summary: 'While the app is open: the transcript, then each new message, as Server-Sent Events (`event: message`, `id`: message id; send Last-Event-ID to resume). While it is connected, replies are not pushed',
+        security: appKey, parameters: [visitor, userHash, { name: 'Last-Event-ID', in: 'header', schema: { type: 'string' } }],
+        responses: { 200: { description: 'text/event-stream' }, ...appErrors },
+      },
+    },
+    '/api/v1/inboxes/{id}/settings': {
+      patch: {
+        summary: "An app inbox's push webhook URL (admin); null stops pushes",
+        security: bearer, parameters: [idPath('id')], ...body('AppInboxSettingsRequest'),
+        responses: { ...ok('`{id, channel, apiUrl, settings: {pushUrl}}`'), ...authorErrors, 422: error },
+      },
+    },
+    '/api/v1/inboxes/{id}/secrets': {
+      post: {
+        summary: "Replace an app inbox's API key, identity secret or push secret, or a web chat inbox's identity secret (made when it has none) (admin); the new ones are shown this once and the old ones stop working",
+        security: bearer, parameters: [idPath('id')],
+        requestBody: { required: true, content: { 'application/json': { schema: { oneOf: [{ $ref: '#/components/schemas/AppSecretsRotateRequest' }, { $ref: '#/components/schemas/WebchatSecretsRotateRequest' }] } } } },
+        responses: { ...ok('`{id, secrets}`'), ...authorErrors, 422: error },
+      },
+    },
+  };
+}
+
+// Web chat, the visitor's side (the widget), and what a site embeds.
+function webchatPaths() {
+  const inbox = idPath('inboxId');
+  const visitor = { ...idPath('visitorId'), description: 'The anonymous visitor id, or `user:<userId>` for a verified user (then with their userHash)' };
+  const userHash = { name: 'X-User-Hash', in: 'header', schema: { type: 'string' }, description: "Required for a verified user (`user:<userId>`): their userHash (or the `userHash` query parameter)" };
+  const readQuery = Object.entries(schemas.WebchatReadQuery.properties).map(([name, schema]) => ({ name, in: 'query', schema }));
+  const visitorErrors = { ...errors, 403: { description: "A verified user's conversation without their userHash", ...json('Error') } };
+  const limits = 'Images: JPEG, PNG, GIF or WebP, at most 5 MB. Files: PDF, TXT, DOCX, XLSX or ZIP, at most 10 MB.';
+  return {
+    '/api/v1/webchat/{inboxId}/session': {
+      post: {
+        summary: 'Where the widget starts: the visitor it speaks for (`user:<userId>` when userHash signs userId, else visitorId) and the upload limits',
+        parameters: [inbox], ...body('WebchatSessionRequest'),
+        responses: { ...ok('`{visitorId, identified, inbox: {id, name}, uploads: {image: {maxBytes, types, extensions}, file: {…}}}`'), ...errors },
+      },
+    },
+    '/api/v1/webchat/{inboxId}/visitors/{visitorId}/messages': {
+      get: {
+        summary: "The visitor's transcript (bot, agent and system messages in order; `after`: only those after that message id)",
+        parameters: [inbox, visitor, userHash, ...readQuery], responses: { ...ok('`{messages}`'), ...visitorErrors },
+      },
+    },
+    '/api/v1/webchat/{inboxId}/visitors/{visitorId}/stream': {
+      get: {
+        summary: 'The transcript, then each new message, as Server-Sent Events (`event: message`, `id`: message id); `event: typing` (no id) `{from: "agent", typing, conversationId}` while the agent types',
+        description: [
+          'Resume with Last-Event-ID (EventSource sends it on its own reconnects) or `after` (a new EventSource): the messages stored since that one come first, then live ones.',
+          'A resume reads back 2 s before that message (workers\' clocks differ), so a message the client had may come again: drop repeats by message id.',
+        ].join(' '),
+        parameters: [inbox, visitor, userHash, ...readQuery, { name: 'Last-Event-ID', in: 'header', schema: { type: 'string', pattern: MESSAGE_ID_PATTERN } }],
+        responses: { 200: { description: 'text/event-stream' }, ...visitorErrors },
+      },
+    },
+    '/api/v1/webchat/{inboxId}/visitors/{visitorId}/uploads': {
+      post: {
+        summary: `Upload an image or file (the raw bytes, with its Content-Type; its name percent-encoded in X-File-Name), then send it: a message with \`media: [mediaId]\`. ${limits} The content must be what the type says`,
+        parameters: [inbox, visitor, userHash, { name: 'X-File-Name', in: 'header', schema: { type: 'string' }, description: 'The file name, percent-encoded UTF-8 (encodeURIComponent)' }],
+        requestBody: { required: true, content: Object.fromEntries([...UPLOAD_LIMITS.image.types, ...UPLOAD_LIMITS.file.types].map((t) => [t, { schema: { type: 'string', format: 'binary' } }])) },
+        responses: {
+          201: { description: '`{mediaId, url, kind: image | file, mime, name, size}`' },
+          ...visitorErrors,
+          413: { description: 'Larger than the limit of its kind: `details: {kind, size, maxBytes}`', ...json('Error') },
+          415: { description: 'A type not accepted, or content that is not what the type says: `details: {type, accepted}`', ...json('Error') },
+        },
+      },
+    },
+    '/api/v1/webchat/{inboxId}/visitors/{visitorId}/typing': {
+      post: {
+        summary: 'The visitor is typing (send every few seconds while they type) or stopped: the agent holding the conversation and supervisors get `conversation.typing` on /api/v1/events',
+        parameters: [inbox, visitor, userHash], ...body('WebchatTypingRequest'),
+        responses: { 202: { description: '`{delivered}`: false when there is no open conversation of this visitor of that id' }, ...visitorErrors },
+      },
+    },
+  };
+}
+
+function widgetPaths() {
+  return {
+    '/widget.js': {
+      get: {
+        summary: 'The embeddable widget: `<script src=".../widget.js" data-inbox="<inboxId>" data-lang="zh|en" async></script>`, optionally with `data-user-id` and `data-user-hash`, or `window.HuiliuWidget.identify({userId, userHash})`',
+        responses: { 200: { description: 'text/javascript' }, 503: { description: 'Not built yet (`npm run build`)' } },
+      },
+    },
+    '/widget/{inboxId}': {
+      get: { summary: "The chat page the widget's panel frames", parameters: [idPath('inboxId')], responses: { 200: { description: 'text/html' }, 400: error, 503: { description: 'Not built yet' } } },
+    },
+    '/api/v1/media/{id}': {
+      get: {
+        summary: 'An uploaded image or file (no sign-in: the id is unguessable). Images inline, files as attachments; always `X-Content-Type-Options: nosniff`',
+        parameters: [idPath('id')],
+        responses: { 200: { description: 'The bytes, with their Content-Type' }, 304: { description: 'Not modified (If-None-Match)' }, 404: error },
+      },
+    },
+    '/api/v1/conversations/{id}/typing': {
+      post: {
+        summary: "The agent who accepted the conversation is typing (send every few seconds) or stopped: the web chat visitor's stream gets `event: typing`",
+        security: bearer, parameters: [idPath('id')], ...body('AgentTypingRequest'),
+        responses: { 202: { description: '`{delivered: true}`' }, 401: error, 404: error, 409: { description: 'Not accepted by this agent', ...json('Error') }, 400: error },
+      },
+    },
+    '/api/v1/inboxes/{id}/secrets/identitySecret': {
+      delete: {
+        summary: "Remove a web chat inbox's identity secret (admin): every visitor is anonymous again",
+        security: bearer, parameters: [idPath('id')], responses: { ...ok('`{id, identity: false}`'), ...authorErrors, 422: error },
       },
     },
   };

@@ -1,6 +1,7 @@
 // Presence: an online agent who has not used the console or the API for a
 // while is set away, so conversations are not offered to someone who left
 // their desk. Every server sweeps (the update is idempotent).
+import { presenceEvent, type EmitEvent } from '../activities/events';
 import { trusted, type Models } from '../activities/store';
 
 // A person's requests refresh their presence at most this often: one write a minute, not one per request.
@@ -18,21 +19,22 @@ export function presenceTracker(models: Models) {
 }
 
 /** Sets away the online agents not seen for `minutes` (agents never seen are left alone); returns how many. */
-export async function markIdleAgentsAway(models: Models, minutes: number, now = Date.now()): Promise<number> {
+export async function markIdleAgentsAway(models: Models, minutes: number, now = Date.now(), emit?: EmitEvent): Promise<number> {
   const idle = await models.Presence.find(trusted({ lastSeenAt: { $lt: new Date(now - minutes * 60_000) } })).lean();
   let away = 0;
   for (const { _id } of idle) {
     const { modifiedCount } = await models.Agent.updateOne({ _id, status: 'online' }, { $set: { status: 'away' } });
     away += modifiedCount;
+    if (modifiedCount > 0) await emit?.(presenceEvent(_id, 'away'));
   }
   return away;
 }
 
 /** Sweeps every minute; returns the function that stops it. `minutes` 0 turns auto-away off. */
-export function scheduleAutoAway(models: Models, minutes: number): () => void {
+export function scheduleAutoAway(models: Models, minutes: number, emit?: EmitEvent): () => void {
   if (minutes <= 0) return () => undefined;
   const timer = setInterval(() => {
-    markIdleAgentsAway(models, minutes).catch((err: Error) => console.error(`[huiliu] auto-away sweep failed: ${err.message}`));
+    markIdleAgentsAway(models, minutes, Date.now(), emit).catch((err: Error) => console.error(`[huiliu] auto-away sweep failed: ${err.message}`));
   }, SWEEP_EVERY_MS);
   timer.unref();
   return () => clearInterval(timer);

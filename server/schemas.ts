@@ -2,10 +2,12 @@
 // as the OpenAPI document, so the two cannot drift apart.
 import type { NextFunction, Request, Response } from 'express';
 import type { ErrorObject } from 'ajv';
+import { EVENT_ID_PATTERN } from '../activities/events';
 import { MAX_LENGTH as MAX_REQUIREMENT_LENGTH } from '../activities/routing/expression';
 import { STRATEGIES } from '../activities/routing/types';
 import { ajv } from '../rules/ajv';
 import { AppError } from './errors';
+import { USER_ID_PATTERN } from './identity';
 
 export const MAX_TEXT_LENGTH = 4000;
 
@@ -20,6 +22,10 @@ const revision = { type: 'integer', minimum: 0, description: 'The draft revision
 const versionNumber = { type: 'integer', minimum: 1 } as const;
 const versionOrDraft = { type: 'string', pattern: '^(draft|[1-9][0-9]{0,8})$', description: 'A version number or `draft`' } as const;
 
+const pushUrl = { type: 'string', pattern: '^https?://[^\\s/?#]+(/[^\\s#]*)?$', maxLength: 1000 } as const;
+/** Stored message ids: inbound `<channel>:<inboxId>:<provider id>`, outbound `<conversationId>:out:<n>`. */
+export const MESSAGE_ID_PATTERN = '^[A-Za-z0-9_.:-]{1,600}$';
+
 const SKILL_PATTERN = '^[^:\'"\\s]{1,64}(:[1-5])?$';
 const seats = { type: 'integer', minimum: 0, maximum: 50 } as const;
 
@@ -29,13 +35,67 @@ const opsFilterProperties = {
   reason: { type: 'string', enum: ['activity-failing', 'workflow-task-failing', 'sla-breached', 'idle'] },
 } as const;
 
+const identityClaim = {
+  userId: { type: 'string', pattern: USER_ID_PATTERN, description: 'Your user id; the visitor is `user:<userId>` when userHash signs it' },
+  userHash: { type: 'string', maxLength: 256, description: 'hex HMAC-SHA256 of userId with the identity secret, from your backend; a wrong one leaves the visitor anonymous' },
+} as const;
+
 export const schemas = {
   WebchatMessageRequest: {
-    type: 'object', additionalProperties: false, required: ['visitorId', 'clientMessageId', 'text'],
+    type: 'object', additionalProperties: false, required: ['visitorId', 'clientMessageId'],
+    description: 'Text, or media (uploaded first) with an optional caption in `text`',
     properties: {
-      visitorId: { ...id(128), description: 'A stable id the widget keeps for this visitor' },
+      visitorId: { ...id(128), description: 'A stable id the widget keeps for this visitor: the visitor when the user is not verified' },
       clientMessageId: { ...id(128), description: 'Unique per message; a repeat is dropped' },
       text,
+      media: {
+        type: 'array', minItems: 1, maxItems: 4, uniqueItems: true, items: id(64),
+        description: 'mediaIds this visitor uploaded (POST …/uploads); the message is then an image or file message',
+      },
+      ...identityClaim,
+    },
+  },
+  WebchatSessionRequest: {
+    type: 'object', additionalProperties: false, required: ['visitorId'],
+    properties: { visitorId: id(128), ...identityClaim },
+  },
+  WebchatTypingRequest: {
+    type: 'object', additionalProperties: false, required: ['typing'],
+    properties: {
+      typing: { type: 'boolean', description: 'true while typing (send again every few seconds), false when stopped' },
+      conversationId: { ...id(128), description: 'The conversation the visitor writes in (from a message); nobody hears it without one' },
+      userHash: identityClaim.userHash,
+    },
+  },
+  WebchatReadQuery: {
+    type: 'object', additionalProperties: false,
+    properties: {
+      after: { type: 'string', pattern: MESSAGE_ID_PATTERN, description: 'Only the messages after this message id (the Last-Event-ID header wins on the stream)' },
+      userHash: { type: 'string', maxLength: 256, description: "A verified user's signature: needed to read `user:<userId>` (or send `X-User-Hash`)" },
+    },
+  },
+  AgentTypingRequest: {
+    type: 'object', additionalProperties: false, required: ['typing'],
+    properties: { typing: { type: 'boolean', description: 'true while typing (send again every few seconds), false when stopped' } },
+  },
+  WebchatInboxCreateRequest: {
+    type: 'object', additionalProperties: false, required: ['name', 'channel'],
+    description: 'A web chat inbox (the widget); with `identity: true` the answer carries its identity secret, shown this once',
+    properties: {
+      id: { ...id(64), description: 'Chosen when left out' },
+      name: nonBlank(200),
+      channel: { const: 'webchat', description: 'Web chat (the embeddable widget)' },
+      identity: { type: 'boolean', description: 'Make an identity secret, so signed users are recognised (default false)' },
+      flowId: { ...id(128), description: 'Default `default`' },
+    },
+  },
+  WebchatSecretsRotateRequest: {
+    type: 'object', additionalProperties: false, required: ['rotate'],
+    properties: {
+      rotate: {
+        type: 'array', minItems: 1, maxItems: 1, items: { const: 'identitySecret' },
+        description: 'A new identity secret; signatures made with the old one stop verifying (within 5 s on every server)',
+      },
     },
   },
   AgentReplyRequest: {
@@ -163,6 +223,71 @@ export const schemas = {
       flowId: { ...id(128), description: 'Default `default`' },
     },
   },
+  AppInboxCreateRequest: {
+    type: 'object', additionalProperties: false, required: ['name', 'channel'],
+    description: 'A mobile app inbox: the answer carries its API key, identity secret and push secret, shown this once',
+    properties: {
+      id: { ...id(64), description: 'Chosen when left out' },
+      name: nonBlank(200),
+      channel: { const: 'app', description: 'Mobile app (REST API with a per-app key, push webhook)' },
+      settings: {
+        type: 'object', additionalProperties: false,
+        properties: { pushUrl: { ...pushUrl, description: 'Where replies are posted while the app is closed; none: no pushes' } },
+      },
+      flowId: { ...id(128), description: 'Default `default`' },
+    },
+  },
+  AppInboxSettingsRequest: {
+    type: 'object', additionalProperties: false, required: ['pushUrl'],
+    properties: { pushUrl: { oneOf: [pushUrl, { type: 'null' }], description: 'The push webhook URL; null stops pushes' } },
+  },
+  AppSecretsRotateRequest: {
+    type: 'object', additionalProperties: false, required: ['rotate'],
+    properties: {
+      rotate: {
+        type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', enum: ['apiKey', 'identitySecret', 'pushSecret'] },
+        description: 'The secrets to replace; the old ones stop working (within 5 s on every server)',
+      },
+    },
+  },
+  AppMessageRequest: {
+    type: 'object', additionalProperties: false, required: ['deviceId', 'clientMessageId', 'text'],
+    properties: {
+      deviceId: { ...id(128), description: 'A stable id the app keeps per installation: the visitor when the user is not verified' },
+      clientMessageId: { ...id(128), description: 'Unique per message; a retry with the same id is dropped' },
+      text,
+      userId: { type: 'string', pattern: USER_ID_PATTERN, description: 'Your user id; the visitor is `user:<userId>` when userHash signs it' },
+      userHash: { type: 'string', maxLength: 256, description: 'hex HMAC-SHA256 of userId with the identity secret, from your backend; a wrong one leaves the visitor anonymous' },
+    },
+  },
+  AppTranscriptQuery: {
+    type: 'object', additionalProperties: false,
+    properties: { after: { type: 'string', pattern: MESSAGE_ID_PATTERN, description: 'Only the messages after this message id' } },
+  },
+  WeiboInboxCreateRequest: {
+    type: 'object', additionalProperties: false, required: ['name', 'channel', 'credentials'],
+    properties: {
+      id: { ...id(64), description: 'Chosen when left out' },
+      name: nonBlank(200),
+      channel: { const: 'weibo', description: 'Weibo private messages (微博 粉丝服务平台)' },
+      credentials: {
+        type: 'object', additionalProperties: false, required: ['appKey', 'appSecret', 'accessToken'],
+        description: 'Encrypted at rest; never returned by a GET',
+        properties: {
+          appKey: { type: 'string', pattern: '^[0-9]{4,20}$', description: 'The APPKEY entered in the fan-service console (开发模式)' },
+          appSecret: { type: 'string', pattern: '^[A-Za-z0-9]{16,64}$', description: "That app's App Secret: it signs every push" },
+          accessToken: { type: 'string', pattern: '^[A-Za-z0-9._-]{16,512}$', description: 'The access token the fan-service console shows (高级功能 → 开发模式); replies are sent with it' },
+        },
+      },
+      settings: {
+        type: 'object', additionalProperties: false,
+        properties: {
+          apiBaseUrl: { type: 'string', pattern: '^https?://[^\\s/?#]+(/[^\\s?#]*)?$', maxLength: 500, description: 'Default https://m.api.weibo.com' },
+        },
+      },
+      flowId: { ...id(128), description: 'Default `default`' },
+    },
+  },
   InboxFlowRequest: {
     type: 'object', additionalProperties: false, required: ['flowId'],
     properties: { flowId: id(128) },
@@ -245,6 +370,17 @@ export const schemas = {
         type: 'object', additionalProperties: false, description: 'SLA targets in seconds from entering the queue (0 or absent = none); breaches are recorded on the conversation',
         properties: Object.fromEntries(['firstResponseSeconds', 'nextResponseSeconds', 'resolutionSeconds'].map((k) => [k, { type: 'integer', minimum: 0, maximum: 604800 }])),
       },
+      businessHours: {
+        type: ['object', 'null'], additionalProperties: false, required: ['days', 'from', 'to'],
+        description: 'When the queue is staffed; SLA targets count only this time. `from` after `to` spans midnight. null = always open',
+        properties: {
+          days: { type: 'array', minItems: 1, maxItems: 7, uniqueItems: true, items: { type: 'integer', minimum: 1, maximum: 7 }, description: 'Weekdays, Monday = 1' },
+          from: { type: 'string', pattern: '^([01][0-9]|2[0-4]):[0-5][0-9]$', description: 'HH:MM' },
+          to: { type: 'string', pattern: '^([01][0-9]|2[0-4]):[0-5][0-9]$', description: 'HH:MM' },
+        },
+      },
+      timeZone: { type: 'string', minLength: 1, maxLength: 64, description: 'IANA time zone of the business hours, e.g. Asia/Shanghai (the default)' },
+      holidays: { type: 'array', maxItems: 400, items: { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' }, description: "Closed all day: 'YYYY-MM-DD' in the queue's time zone" },
     },
   },
   SupervisorReassignRequest: {
@@ -254,6 +390,14 @@ export const schemas = {
       agentId: { ...id(128), description: 'Offered to this agent first' },
       queue: { ...id(128), description: 'Waits in this queue instead' },
       note: { ...nonBlank(500), description: 'Why: written to the audit log' },
+    },
+  },
+  EventStreamQuery: {
+    type: 'object', additionalProperties: false,
+    properties: {
+      types: { type: 'string', maxLength: 1000, description: 'Comma-separated event types to receive; all when absent' },
+      after: { type: 'string', pattern: EVENT_ID_PATTERN, description: 'Resume after this event id (a Last-Event-ID header wins)' },
+      access_token: { type: 'string', maxLength: 200, description: 'The bearer token, for EventSource, which cannot set headers' },
     },
   },
 } as const;

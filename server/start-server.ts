@@ -4,14 +4,18 @@ import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import type { WorkflowBundleOption } from '@temporalio/worker';
 import { channelSenders } from '../activities/channels';
+import { eventLog } from '../activities/events';
 import { openStore } from '../activities/store';
 import { createApp } from './app';
 import { loadConfig, type Config } from './config';
 import { ConversationGateway } from './conversation-gateway';
 import { scheduleCatchUp } from './realtime/catch-up';
+import { scheduleEventPruning } from './realtime/event-pruning';
+import { EventSubscribers } from './realtime/event-subscribers';
 import { LocalSubscribers } from './realtime/local-subscribers';
 import { realtimeModels } from './realtime/models';
 import { registerNode } from './realtime/node-registration';
+import { ServerEventRelay } from './realtime/server-events';
 import { loadSharedSecret } from './realtime/shared-secret';
 import { scheduleAutoAway } from './presence';
 import { ensureSearchAttributes } from './search-attributes';
@@ -24,11 +28,14 @@ export async function runServer(config: Config, opts: { workflowBundle?: Workflo
   await ensureSearchAttributes(client.connection, config.temporalNamespace);
   const realtime = realtimeModels(store.connection);
   const subscribers = new LocalSubscribers();
+  const events = new EventSubscribers();
+  const secret = await loadSharedSecret(realtime);
+  const relay = new ServerEventRelay(realtime, secret, events);
   const secretKey = await loadSecretKey(config);
   const app = createApp({
     config, models: store.models, client,
     gateway: new ConversationGateway(client, config.taskQueue),
-    realtime: { subscribers, secret: await loadSharedSecret(realtime) },
+    realtime: { subscribers, events, secret, publishEvent: relay.publishEvent },
     channels: channelSenders(store.models, (sealed) => openSecret(sealed, secretKey)),
     workflowBundle: opts.workflowBundle,
   });
@@ -37,10 +44,12 @@ export async function runServer(config: Config, opts: { workflowBundle?: Workflo
     const s = app.listen(config.port, config.host, () => resolve(s)).once('error', reject);
   });
   const address = server.address() as AddressInfo;
-  // Workers push this server the messages its visitors' streams wait for.
+  // Workers push this server the messages and events its streams wait for.
   const node = await registerNode(realtime, config.internalUrl ?? reachableUrl(address));
-  const cancelCatchUp = scheduleCatchUp(store.models, subscribers, listeningSince);
-  const stopAutoAway = scheduleAutoAway(store.models, config.agentAwayMinutes);
+  await relay.start(node.id);
+  const cancelCatchUp = scheduleCatchUp(store.models, subscribers, listeningSince, events);
+  const stopAutoAway = scheduleAutoAway(store.models, config.agentAwayMinutes, eventLog(store.models, relay.publishEvent));
+  const stopPruning = scheduleEventPruning(store.models);
   return {
     url: `http://127.0.0.1:${address.port}`,
     /** Its id among the realtime nodes. */
@@ -48,8 +57,10 @@ export async function runServer(config: Config, opts: { workflowBundle?: Workflo
     async stop() {
       // Leave the node list first, so workers stop pushing here.
       await node.stop();
+      await relay.stop();
       await cancelCatchUp();
       stopAutoAway();
+      await stopPruning();
       // Event streams never end on their own: close them with the server.
       const closed = new Promise((r) => server.close(r));
       server.closeAllConnections();

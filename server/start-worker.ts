@@ -15,7 +15,7 @@ import { bundleWorkflows, createWorker } from './worker';
 
 export async function runWorker(config: Config, workflowBundle?: WorkflowBundleOption) {
   const store = await openStore(config.mongoUri);
-  // Stored messages are pushed to every server, for their visitors' streams.
+  // Stored messages and routing events are pushed to every server, for their streams.
   const realtime = realtimeModels(store.connection);
   const nodes = new NodeDirectory(realtime);
   await nodes.start();
@@ -27,7 +27,7 @@ export async function runWorker(config: Config, workflowBundle?: WorkflowBundleO
   await ensureSearchAttributes(connection, config.temporalNamespace);
   const worker = await createWorker({
     connection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, models: store.models,
-    deps: { publish: publisher.publish, integrations: config.integrations, channels }, workflowBundle,
+    deps: { publish: publisher.publish, publishEvent: publisher.publishEvent, integrations: config.integrations, channels }, workflowBundle,
   });
   const running = worker.run();
   return {

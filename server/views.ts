@@ -1,9 +1,12 @@
 // What the API shows of stored documents.
 import type { ConversationDoc, FlowStepDoc, MessageDoc } from '../activities/store/models';
-import type { MessageChoice } from '../activities/types';
+import type { ContentType, MediaRef, MessageChoice } from '../activities/types';
 import type { RulesOutcome } from '../rules/evaluate';
 
 type WithId<T> = T & { _id: string };
+
+/** The fields that have a value (lean documents read absent optionals as null or undefined). */
+const withoutNulls = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null)) as { [K in keyof T]?: NonNullable<T[K]> };
 
 export function messageView(m: WithId<MessageDoc>) {
   return {
@@ -16,6 +19,14 @@ export function messageView(m: WithId<MessageDoc>) {
     ...(m.agentId ? { agentId: m.agentId } : {}),
     text: m.text,
     kind: m.kind ?? 'text',
+    /** What it carries (the unified message's content type): text, image, voice, video, file, location, sticker, event, rich. */
+    type: (m.type ?? 'text') as ContentType,
+    ...(Array.isArray(m.media) && m.media.length ? { media: m.media as MediaRef[] } : {}),
+    ...(m.location ? { location: { latitude: m.location.latitude, longitude: m.location.longitude, ...(m.location.label ? { label: m.location.label } : {}) } } : {}),
+    ...(m.event ? { event: { name: m.event.name, ...(m.event.key ? { key: m.event.key } : {}) } } : {}),
+    ...(m.link ? { link: withoutNulls({ url: m.link.url, title: m.link.title, description: m.link.description, imageUrl: m.link.imageUrl }) } : {}),
+    ...(m.transcript ? { transcript: m.transcript } : {}),
+    ...(m.language ? { language: m.language } : {}),
     ...(m.choices?.length ? { choices: (m.choices as MessageChoice[]).map(({ id, label }) => ({ id, label })) } : {}),
     ...(m.clientMessageId ? { clientMessageId: m.clientMessageId } : {}),
     ...(m.delivery?.status ? { delivery: { status: m.delivery.status, ...(m.delivery.error ? { error: m.delivery.error } : {}) } } : {}),

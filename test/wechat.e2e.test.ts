@@ -159,6 +159,57 @@ describe('WeChat webhook', () => {
   });
 });
 
+describe('WeChat content types', () => {
+  const now = () => String(Math.floor(Date.now() / 1000));
+
+  it('a voice message with Recognition: the bot answers the transcript; it is stored as voice with its recording', async () => {
+    const user = openid();
+    const msgId = String(++msgIds);
+    const xml = buildWechatXml({
+      ToUserName: 'gh_0123456789ab', FromUserName: user, CreateTime: now(), MsgType: 'voice', MediaId: 'voice_media_1', Format: 'amr', Recognition: '运费多少', MsgId: msgId,
+    });
+    expect(await postSafe(safeInbox, xml)).toEqual({ status: 200, text: 'success' });
+    await waitFor('the bot answer at WeChat', async () => repliesTo(user).length > 0);
+    expect(repliesTo(user)).toEqual([SHIPPING_ANSWER]);
+    const stored = await stack.store.models.Message.findById(`wechat:${safeInbox}:${msgId}`).lean();
+    expect(stored).toMatchObject({
+      type: 'voice', text: '运费多少', transcript: 'provider', media: [{ kind: 'voice', providerMediaId: 'voice_media_1', mime: 'audio/amr' }],
+    });
+  });
+
+  it('an image is stored with type image, its picture and the decrypted XML as the raw payload; the API shows them', async () => {
+    const user = openid();
+    const msgId = String(++msgIds);
+    const xml = buildWechatXml({
+      ToUserName: 'gh_0123456789ab', FromUserName: user, CreateTime: now(), MsgType: 'image', PicUrl: 'http://mmbiz.qpic.cn/mmbiz_jpg/abc/0', MediaId: 'image_media_1', MsgId: msgId,
+    });
+    expect(await postSafe(safeInbox, xml)).toEqual({ status: 200, text: 'success' });
+    const id = `wechat:${safeInbox}:${msgId}`;
+    const stored = await waitFor('the stored image', () => stack.store.models.Message.findById(id).lean());
+    expect(stored).toMatchObject({
+      type: 'image', text: '[图片 Image]', media: [{ kind: 'image', url: 'http://mmbiz.qpic.cn/mmbiz_jpg/abc/0', providerMediaId: 'image_media_1' }], rawRef: `rawPayloads/${id}`,
+    });
+    expect(await stack.store.models.RawPayload.findById(id).lean()).toMatchObject({ channel: 'wechat', format: 'xml', body: xml });
+    const conversation = await conversationOf(safeInbox, user) as unknown as { messages: Record<string, unknown>[] };
+    expect(conversation.messages[0]).toMatchObject({
+      author: 'visitor', type: 'image', text: '[图片 Image]', media: [{ kind: 'image', url: 'http://mmbiz.qpic.cn/mmbiz_jpg/abc/0', providerMediaId: 'image_media_1' }],
+    });
+  });
+
+  it('following the account is an event message; unfollowing starts nothing', async () => {
+    const user = openid();
+    const event = (name: string) => buildWechatXml({ ToUserName: 'gh_0123456789ab', FromUserName: user, CreateTime: now(), MsgType: 'event', Event: name });
+    expect(await postPlain(plainInbox, event('subscribe'))).toEqual({ status: 200, text: 'success' });
+    const conversation = await conversationOf(plainInbox, user) as unknown as { messages: Record<string, unknown>[] };
+    expect(conversation.messages[0]).toMatchObject({ author: 'visitor', type: 'event', text: '[关注 Followed the account]', event: { name: 'subscribe' } });
+
+    const stranger = openid();
+    const leave = buildWechatXml({ ToUserName: 'gh_0123456789ab', FromUserName: stranger, CreateTime: now(), MsgType: 'event', Event: 'unsubscribe' });
+    expect(await postPlain(plainInbox, leave)).toEqual({ status: 200, text: 'success' });
+    expect(await stack.store.models.Conversation.countDocuments({ inboxId: plainInbox, visitorId: stranger })).toBe(0);
+  });
+});
+
 describe('WeChat sending', () => {
   it('an expired access_token is refreshed once and the reply delivered', async () => {
     const user = openid();

@@ -19,7 +19,8 @@ import {
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import type { SlaKind, SlaPolicy } from '../activities/assignment';
-import type { BotResult, ConversationRef, ConversationStatus, InboundMessage, Language } from '../activities/types';
+import type { BotResult, ConversationRef, ConversationStatus, InboundMessage, Language, MessageChoice } from '../activities/types';
+import { addBusinessSeconds } from '../rules/business-calendar';
 import { findNode, nextNodeId, startNodeId, type FlowNode, type PinnedFlow } from '../rules/flow';
 import { createInterpreter, emptyContact, sentimentOf, type FlowFacts, type InterpreterEnv, type StepRecord } from '../rules/interpreter';
 import {
@@ -31,13 +32,14 @@ import {
   inboundMessageSignal,
   opsRerouteUpdate,
   opsRetryUpdate,
+  requestSurveyUpdate,
   snapshotQuery,
   transferUpdate,
   type AgentInput,
   type ConversationSnapshot,
   type OpsRerouteInput,
 } from './messages';
-import { parseRating, systemTexts, type SystemText } from './texts';
+import { parseRating, surveyChoices, systemTexts, type SystemText } from './texts';
 import { visibilityPublisher, type StuckState } from './visibility';
 
 type Activities = ReturnType<typeof createActivities>;
@@ -73,6 +75,16 @@ interface QueueState {
   sla?: SlaPolicy;
   firstReplyAt?: number;
   breached?: string[];
+  /** An escalation step widened the requirement: the queue's required skills no longer apply. */
+  anyAgent?: boolean;
+}
+
+/** A survey asked: by the flow's survey step, or by the agent or an API client while the agent serves the customer. */
+interface SurveyState {
+  trigger: 'flow' | 'agent' | 'api';
+  askedAt: number;
+  reminded?: boolean;
+  rating?: number;
 }
 
 export interface ConversationState {
@@ -102,6 +114,11 @@ export interface ConversationState {
   agentId?: string;
   accepted: boolean;
   agentDone: boolean;
+  /** Every agent who accepted the conversation, in order (a rating names them all). */
+  servedBy?: string[];
+  survey?: SurveyState;
+  /** The queue a callback step took the conversation out of. */
+  leftQueue?: string;
   /** A step that failed its retries and is retried with backoff, or when an operator asks. */
   stuck?: StuckState;
   /** An operator's reroute or an agent's transfer, applied at the next wait. */
@@ -282,6 +299,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
   setHandler(acceptUpdate, async ({ agentId }) => {
     await act(state.nodeId ?? 'accept', AGENT_ACTION_OPTIONS).acceptConversation({ ...ref, agentId });
     Object.assign(state, { agentId, accepted: true, status: 'assigned' });
+    if (state.servedBy?.at(-1) !== agentId) (state.servedBy ??= []).push(agentId);
     changes++;
     return snapshot();
   }, { validator: requireWaiting });
@@ -327,6 +345,20 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
     return snapshot();
   }, { validator: requireAcceptedBy });
 
+  setHandler(requestSurveyUpdate, async ({ agentId }) => {
+    state.survey = { trigger: agentId === undefined ? 'api' : 'agent', askedAt: Date.now() };
+    await askSurvey(state.nodeId ?? 'survey', 'survey');
+    changes++;
+    return snapshot();
+  }, {
+    validator: (input) => {
+      requireThis(input);
+      if (state.status !== 'assigned' || !state.accepted) refuse(`conversation is ${state.status}; a survey rates an agent who has accepted it`);
+      if (input.agentId !== undefined && state.agentId !== input.agentId) refuse('conversation belongs to another agent');
+      if (state.survey?.rating !== undefined) refuse('the customer has rated this conversation already');
+    },
+  });
+
   setHandler(snapshotQuery, snapshot);
   // Kept until the next offer attempt: it may arrive before the queue step waits.
   setHandler(assignNowSignal, () => {
@@ -360,14 +392,25 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
   });
 
   const nextMessageId = () => `${state.conversationId}:out:${state.sent + 1}`;
-  async function send(nodeId: string, text: string, opts: { author: 'bot' | 'agent' | 'system'; agentId?: string; kind?: 'text' | 'survey' }) {
+  async function send(nodeId: string, text: string, opts: { author: 'bot' | 'agent' | 'system'; agentId?: string; kind?: 'text' | 'survey'; choices?: MessageChoice[] }) {
     const messageId = nextMessageId();
     state.sent++;
-    await act(nodeId).sendMessage({ ...ref, messageId, text, author: opts.author, agentId: opts.agentId, kind: opts.kind ?? 'text', at: Date.now() });
+    await act(nodeId).sendMessage({
+      ...ref, messageId, text, author: opts.author, agentId: opts.agentId, kind: opts.kind ?? 'text', ...(opts.choices ? { choices: opts.choices } : {}), at: Date.now(),
+    });
     return messageId;
   }
   const say = (nodeId: string, key: SystemText, kind: 'text' | 'survey' = 'text') =>
     send(nodeId, systemTexts[key][state.language], { author: 'system', kind });
+  /** The survey question (or its reminder), with the ratings as buttons or a menu where the channel has them. */
+  const askSurvey = (nodeId: string, key: 'survey' | 'surveyReminder') =>
+    send(nodeId, systemTexts[key][state.language], { author: 'system', kind: 'survey', choices: surveyChoices[state.language] });
+  /** Stores the survey's outcome with the agent serving now and everyone who served before. */
+  const storeSurvey = (nodeId: string, survey: SurveyState, extra: { status: 'answered' | 'timeout'; comment?: string }) =>
+    act(nodeId).storeSurvey({
+      ...ref, agentId: state.agentId, rating: survey.rating, ...extra,
+      ...(state.servedBy ? { servedBy: state.servedBy } : {}), ...(survey.trigger === 'flow' ? {} : { trigger: survey.trigger }), ...(survey.reminded ? { reminded: true } : {}),
+    });
 
   async function normalizeNext(nodeId: string) {
     const inbound = state.pending.shift()!;
@@ -441,8 +484,15 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
     while (!state.agentDone) {
       // The customer may keep writing while waiting and while talking to the agent.
       while (state.pending.length > 0) {
-        await normalizeNext(nodeId);
-        if (state.accepted) queue.unansweredSince ??= Date.now();
+        const { text } = await normalizeNext(nodeId);
+        // The rating the agent asked for is the customer's answer to the survey, not a question for the agent.
+        const survey = state.survey?.trigger !== 'flow' && state.survey?.rating === undefined ? state.survey : undefined;
+        const rating = survey && parseRating(text);
+        if (survey && rating) {
+          survey.rating = rating;
+          await storeSurvey(nodeId, survey, { status: 'answered' });
+          await say(nodeId, 'ratingThanks');
+        } else if (state.accepted) queue.unansweredSince ??= Date.now();
       }
       // SLA targets that passed unmet are recorded once each.
       for (const { kind, due } of slaDues(queue)) {
@@ -466,6 +516,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
         assignRequested = false;
         const result = await act(nodeId).tryAssign({
           ...ref, queue: queue.name, requiredSkills: chosen ? [] : p.requiredSkills, preferredAgentId: chosen ?? p.preferredAgentId, told: queue.told,
+          ...(queue.anyAgent ? { anyAgent: true } : {}), ...(facts.message?.intent ? { intent: facts.message.intent } : {}),
         });
         if (result.sla) queue.sla = result.sla;
         if (result.agentId && !state.agentId) {
@@ -511,13 +562,16 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
     const { sla } = queue;
     if (!sla) return [];
     const since = queue.since ?? Date.now();
+    // In business hours when the queue has them: the clock stops while it is closed.
+    const after = (from: number, seconds: number) => (sla.calendar ? addBusinessSeconds(from, seconds, sla.calendar) : from + seconds * 1000);
     const dues: { kind: SlaKind; due: number }[] = [];
-    if (sla.firstResponseSeconds && queue.firstReplyAt === undefined) dues.push({ kind: 'firstResponse', due: since + sla.firstResponseSeconds * 1000 });
+    if (sla.firstResponseSeconds && queue.firstReplyAt === undefined) dues.push({ kind: 'firstResponse', due: after(since, sla.firstResponseSeconds) });
     if (sla.nextResponseSeconds && queue.firstReplyAt !== undefined && queue.unansweredSince !== undefined) {
-      dues.push({ kind: 'nextResponse', due: queue.unansweredSince + sla.nextResponseSeconds * 1000 });
+      dues.push({ kind: 'nextResponse', due: after(queue.unansweredSince, sla.nextResponseSeconds) });
     }
-    if (sla.resolutionSeconds && !state.agentDone) dues.push({ kind: 'resolution', due: since + sla.resolutionSeconds * 1000 });
-    return dues.filter((d) => !queue.breached?.includes(`${d.kind}@${d.due}`));
+    if (sla.resolutionSeconds && !state.agentDone) dues.push({ kind: 'resolution', due: after(since, sla.resolutionSeconds) });
+    // A queue that never opens never comes due.
+    return dues.filter((d) => Number.isFinite(d.due) && !queue.breached?.includes(`${d.kind}@${d.due}`));
   }
 
   /** An operator's reroute or an agent's transfer to another queue or agent: the current agent (if any) lets go and the conversation waits again. */
@@ -553,31 +607,83 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
     });
   }
 
-  async function runSurvey(node: FlowNode<{ timeoutSeconds?: number }>): Promise<string> {
+  /**
+   * Asks for a 1–5 rating until the timeout, reminding once when the step
+   * says so; a low rating may get a follow-up question, whose answer is
+   * stored as the comment. A conversation the customer rated already (the
+   * agent asked during it) is not asked again.
+   */
+  async function runSurvey(node: FlowNode<SurveyParameters>): Promise<string> {
+    const p = node.parameters;
+    if (state.survey && state.survey.trigger !== 'flow' && state.survey.rating !== undefined) return 'next';
     if (state.deadline === undefined) {
       state.status = 'survey';
-      await say(node.id, 'survey', 'survey');
-      state.deadline = Date.now() + (node.parameters.timeoutSeconds ?? 300) * 1000;
+      await askSurvey(node.id, 'survey');
+      state.survey = { trigger: 'flow', askedAt: Date.now() };
+      state.deadline = Date.now() + (p.timeoutSeconds ?? 300) * 1000;
     }
+    // Runs continued from before surveys were kept in the state were asked already.
+    const survey = (state.survey ??= { trigger: 'flow', askedAt: Date.now() });
+    const done = async () => {
+      await say(node.id, 'thanks');
+      state.deadline = undefined;
+      return 'next';
+    };
     for (;;) {
       while (state.pending.length > 0) {
-        const rating = parseRating((await normalizeNext(node.id)).text);
+        const { text } = await normalizeNext(node.id);
+        if (survey.rating !== undefined) {
+          await storeSurvey(node.id, survey, { status: 'answered', comment: text }); // the follow-up's answer
+          return done();
+        }
+        const rating = parseRating(text);
         if (rating === undefined) {
           await say(node.id, 'surveyRetry', 'survey');
           continue;
         }
-        await act(node.id).storeSurvey({ ...ref, agentId: state.agentId, rating, status: 'answered' });
-        await say(node.id, 'thanks');
-        state.deadline = undefined;
-        return 'next';
+        survey.rating = rating;
+        await storeSurvey(node.id, survey, { status: 'answered' });
+        if (!p.followUp || rating > (p.followUpBelow ?? 3)) return done();
+        await say(node.id, 'surveyFollowUp');
+        state.deadline = Date.now() + (p.timeoutSeconds ?? 300) * 1000;
       }
       if (Date.now() >= state.deadline) {
-        await act(node.id).storeSurvey({ ...ref, agentId: state.agentId, status: 'timeout' });
+        if (survey.rating === undefined) await storeSurvey(node.id, survey, { status: 'timeout' });
         state.deadline = undefined;
         return 'next';
       }
-      await waitForChange(state.deadline);
+      const remindAt = p.reminderSeconds && !survey.reminded && survey.rating === undefined ? survey.askedAt + p.reminderSeconds * 1000 : undefined;
+      if (remindAt !== undefined && Date.now() >= remindAt) {
+        survey.reminded = true;
+        await askSurvey(node.id, 'surveyReminder');
+        continue;
+      }
+      await waitForChange(remindAt === undefined ? state.deadline : Math.min(remindAt, state.deadline));
     }
+  }
+
+  /**
+   * Nobody can take the customer: they leave a message (a phone number in it
+   * asks for a call back), which goes to the supervisors' callback list. The
+   * conversation leaves its queue first, so no agent is offered it meanwhile.
+   */
+  async function runCallback(node: FlowNode<{ timeoutSeconds?: number }>): Promise<string> {
+    if (state.deadline === undefined) {
+      if (state.queue) {
+        state.leftQueue = state.queue.name;
+        await act(node.id).leaveQueue(ref);
+        Object.assign(state, { queue: undefined, status: 'bot', agentId: undefined, accepted: false });
+      }
+      await say(node.id, 'callbackOffer');
+      state.deadline = Date.now() + (node.parameters.timeoutSeconds ?? 600) * 1000;
+    }
+    while (state.pending.length === 0 && Date.now() < state.deadline) await waitForChange(state.deadline);
+    state.deadline = undefined;
+    if (state.pending.length === 0) return 'timeout';
+    const { text } = await normalizeNext(node.id);
+    await act(node.id).requestCallback({ ...ref, nodeId: node.id, queue: state.leftQueue, text, at: Date.now() });
+    await say(node.id, 'callbackThanks');
+    return 'left';
   }
 
   async function runWait(node: FlowNode<{ timeoutSeconds?: number }>): Promise<string> {
@@ -589,22 +695,31 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
 
   /** Queue v2, escalate and transfer: wait for an agent in a queue; leave through `sla` when nobody accepts in time and it is connected. */
   async function runRouting(node: FlowNode<RoutingParameters>): Promise<string> {
-    const p = { queue: 'general', priority: 0, slaSeconds: 60, assignRetrySeconds: 5, requiredSkills: [], notify: true, ...node.parameters };
+    const p = { priority: 0, slaSeconds: 60, assignRetrySeconds: 5, requiredSkills: [], notify: true, ...node.parameters };
+    // An escalation step without a queue of its own keeps the conversation where it waits.
+    const queueName = p.queue || (node.type === 'escalate' ? state.queue?.name : undefined) || 'general';
     if (state.queue?.nodeId !== node.id) {
-      enterQueue(node.id, p.queue, p.slaSeconds);
+      const { since: waitingSince, told } = state.queue ?? {};
+      enterQueue(node.id, queueName, p.slaSeconds);
       if (node.type === 'escalate') {
-        const { escalated } = await act(node.id).escalate({ ...ref, queue: p.queue, priority: p.priority });
+        // The customer hears their place again only when it changed enough since they were last told.
+        Object.assign(state.queue!, { told, anyAgent: p.anyAgent || undefined });
+        const { escalated } = await act(node.id).escalate({ ...ref, queue: queueName, priority: p.priority });
         if (escalated) {
           Object.assign(state, { agentId: undefined, status: 'queued' });
           if (p.notify) await say(node.id, 'escalated');
+          if (p.notifySupervisor) {
+            const waitedSeconds = waitingSince === undefined ? 0 : Math.round((Date.now() - waitingSince) / 1000);
+            await act(node.id).notifySupervisors({ ...ref, nodeId: node.id, queue: queueName, waitedSeconds, at: Date.now() });
+          }
         }
       } else if (node.type === 'transfer') {
-        await act(node.id).transferConversation({ ...ref, queue: p.queue, priority: p.priority });
+        await act(node.id).transferConversation({ ...ref, queue: queueName, priority: p.priority });
         Object.assign(state, { agentId: undefined, accepted: false, status: 'queued' });
         await say(node.id, 'transferred');
       } else {
         state.status = 'queued';
-        await act(node.id).enqueue({ ...ref, queue: p.queue, priority: p.priority });
+        await act(node.id).enqueue({ ...ref, queue: queueName, priority: p.priority });
         await say(node.id, 'queued');
       }
     }
@@ -666,7 +781,9 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
         case 'wait':
           return runWait(node as FlowNode<{ timeoutSeconds?: number }>);
         case 'survey':
-          return runSurvey(node as FlowNode<{ timeoutSeconds?: number }>);
+          return runSurvey(node as FlowNode<SurveyParameters>);
+        case 'callback':
+          return runCallback(node as FlowNode<{ timeoutSeconds?: number }>);
         case 'queue':
           if (node.typeVersion === 1) return runQueue(node as FlowNode<QueueParameters>);
           return runRouting(node as FlowNode<RoutingParameters>);
@@ -748,6 +865,19 @@ interface RoutingParameters {
   agentId?: string;
   /** escalate: tell the customer. */
   notify?: boolean;
+  /** escalate: the queue's required skills no longer apply. */
+  anyAgent?: boolean;
+  /** escalate: alert the supervisors. */
+  notifySupervisor?: boolean;
+}
+
+interface SurveyParameters {
+  timeoutSeconds?: number;
+  /** Remind once this long after asking (0 or absent: never). */
+  reminderSeconds?: number;
+  /** Ask what could be better after a rating of at most `followUpBelow` (default 3). */
+  followUp?: boolean;
+  followUpBelow?: number;
 }
 
 const QUEUE_DEFAULTS = { queue: 'general', priority: 0, slaSeconds: 60, escalationQueue: 'escalation', escalationPriority: 10, assignRetrySeconds: 5 };

@@ -60,3 +60,11 @@ export interface OpsRerouteInput {
 export const opsRetryUpdate = defineUpdate<{ recovered: boolean; error?: string }, []>('ops.retry');
 /** An operator sends the conversation to another flow step, queue or agent (applied at its next wait). */
 export const opsRerouteUpdate = defineUpdate<ConversationSnapshot, [OpsRerouteInput]>('ops.reroute');
+
+export interface SurveyRequestInput {
+  conversationId: string;
+  /** The agent asking (it must be theirs); absent when an API client asks. */
+  agentId?: string;
+}
+/** Ask the customer for their rating now, while the agent still serves them; the flow's own survey step then skips a rated conversation. */
+export const requestSurveyUpdate = defineUpdate<ConversationSnapshot, [SurveyRequestInput]>('requestSurvey');

@@ -15,11 +15,12 @@ const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f)
 const SCENARIOS = ['assignment', 'bot-answers-and-ends', 'duplicate-dropped', 'handoff-to-queue', 'sla-escalation', 'survey-answered', 'survey-timeout'];
 const FLOW_SCENARIOS = ['flow-data-rules-reply', 'flow-integrations', 'flow-skills-escalate-transfer', 'flow-version-pinned'];
 const OPS_SCENARIOS = ['ops-reroute', 'ops-stuck-retry', 'routing-offers', 'routing-silence', 'routing-sla', 'routing-transfer'];
+const ROUTING_SCENARIOS = ['routing-escalation-steps', 'routing-sla-business-hours', 'routing-survey'];
 const json = (dir: string, names: string[]) => names.map((s) => `${dir}${s}.json`);
 
 describe('replay of recorded conversation histories', () => {
   it('has the recorded scenarios, from the current code and from before the open patches', () => {
-    expect(files.filter((f) => !f.includes('/'))).toEqual(json('', [...SCENARIOS, ...FLOW_SCENARIOS, ...OPS_SCENARIOS]).sort());
+    expect(files.filter((f) => !f.includes('/'))).toEqual(json('', [...SCENARIOS, ...FLOW_SCENARIOS, ...OPS_SCENARIOS, ...ROUTING_SCENARIOS]).sort());
     for (const patch of ['cheaper-message-path', 'flow-steps-recorded']) {
       expect(files.filter((f) => f.startsWith(`before-${patch}/`))).toEqual(json(`before-${patch}/`, SCENARIOS));
     }

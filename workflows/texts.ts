@@ -1,5 +1,5 @@
 // What the conversation says on its own behalf, in the customer's language.
-import type { Language } from '../activities/types';
+import type { Language, MessageChoice } from '../activities/types';
 
 export const systemTexts = {
   queued: { zh: '正在为您转接人工客服，请稍候。', en: 'Connecting you to an agent, please wait.' },
@@ -13,7 +13,22 @@ export const systemTexts = {
     en: 'Please rate this conversation: reply 1–5 (5 = very satisfied).',
   },
   surveyRetry: { zh: '请回复 1 到 5 之间的数字。', en: 'Please reply with a number from 1 to 5.' },
+  surveyReminder: {
+    zh: '您的评价对我们很重要：请回复 1–5 为本次服务打分（5 为非常满意）。',
+    en: 'Your opinion matters to us: please reply 1–5 to rate this conversation (5 = very satisfied).',
+  },
+  surveyFollowUp: {
+    zh: '抱歉没能让您满意。能告诉我们哪里可以做得更好吗？直接回复即可。',
+    en: "We're sorry we fell short. What could we have done better? Just reply here.",
+  },
+  callbackOffer: {
+    zh: '抱歉，目前客服都在忙。请直接留言说明您的问题，如需回电请留下电话号码，我们会尽快联系您。',
+    en: "Sorry, all our agents are busy. Leave us a message about your question (and a phone number if you'd like a call back), and we'll get back to you soon.",
+  },
+  callbackThanks: { zh: '已收到您的留言，我们会尽快联系您。', en: "Thanks, we've got your message and will get back to you soon." },
   thanks: { zh: '感谢您的评价，再见！', en: 'Thank you for your feedback. Goodbye!' },
+  /** A rating given while the conversation goes on (an agent asked for it). */
+  ratingThanks: { zh: '感谢您的评价！', en: 'Thank you for your rating!' },
   /** An operator ended the conversation (server/ops) without a message of their own. */
   ended: {
     zh: '本次会话已结束。如仍需帮助，请随时再给我们留言。',
@@ -23,8 +38,18 @@ export const systemTexts = {
 
 export type SystemText = keyof typeof systemTexts;
 
-/** A 1–5 rating from a survey reply such as "5", "５", "4分" or "3 stars"; undefined otherwise. */
+/** The survey's answers as buttons or a menu: picking one sends its label back. */
+export const surveyChoices: Record<Language, MessageChoice[]> = {
+  zh: ['非常不满意', '不满意', '一般', '满意', '非常满意'].map((label, i) => ({ id: String(i + 1), label: `${i + 1} ${label}` })),
+  en: ['Very dissatisfied', 'Dissatisfied', 'Neutral', 'Satisfied', 'Very satisfied'].map((label, i) => ({ id: String(i + 1), label: `${i + 1} ${label}` })),
+};
+const choiceLabels = new Map([...surveyChoices.zh, ...surveyChoices.en].map((c) => [c.label.toLowerCase(), Number(c.id)]));
+
+/** A 1–5 rating from a survey reply such as "5", "５", "4分", "3 stars" or a picked choice ("5 非常满意"); undefined otherwise. */
 export function parseRating(text: string): number | undefined {
-  const match = /^\s*([1-5])\s*(分|星|stars?)?\s*[.!。！]?\s*$/i.exec(text.normalize('NFKC'));
+  const normalized = text.normalize('NFKC').trim();
+  const picked = choiceLabels.get(normalized.toLowerCase());
+  if (picked !== undefined) return picked;
+  const match = /^\s*([1-5])\s*(分|星|stars?)?\s*[.!。！]?\s*$/i.exec(normalized);
   return match ? Number(match[1]) : undefined;
 }

@@ -1,14 +1,19 @@
 // The outbound channel registry: the channels whose messages go out through a
-// provider's API. The message store calls a channel's sender after storing an
-// outbound message; channels not listed here (web chat) deliver from the store.
+// provider's API (or, for the mobile app, a push webhook). The message store
+// calls a channel's sender after storing an outbound message; channels not
+// listed here (web chat) deliver from the store.
 import type { Models } from '../store';
 import type { MessageChoice } from '../types';
 import { ttlCache } from '../ttl-cache';
+import { appSender } from './app/send';
+import { appSenderState } from './app/store';
 import type { WechatCredentials, WechatInbox } from './wechat/inbox';
 import { wechatSettings } from './wechat/inbox';
 import { wechatSender } from './wechat/send';
 import { wecomSender } from './wecom/send';
 import { wecomState } from './wecom/store';
+import { weiboInboxes } from './weibo/inbox';
+import { weiboSender } from './weibo/send';
 
 /** What a provider did with a message. */
 export type Delivery = { status: 'sent' } | { status: 'failed'; error: string };
@@ -43,5 +48,10 @@ export function channelSenders(models: Models, openCredentials: (sealed: string)
     if (doc?.channel !== 'wechat' || !doc.credentials) return undefined;
     return { credentials: openCredentials(doc.credentials) as WechatCredentials, settings: wechatSettings(doc.settings) };
   });
-  return { wechat: wechatSender({ inbox: wechatInbox }), wecom: wecomSender(wecomState(models, openCredentials)) };
+  return {
+    wechat: wechatSender({ inbox: wechatInbox }), wecom: wecomSender(wecomState(models, openCredentials)),
+    // The mobile app: a signed push webhook while the app is closed; its open stream reads from the store.
+    app: appSender(appSenderState(models, openCredentials)),
+    weibo: weiboSender({ inbox: weiboInboxes(models, openCredentials) }),
+  };
 }

@@ -21,7 +21,7 @@ export function utilization(agent: AgentProfile, channel: string): number {
 }
 
 /** Parses the request's requirement; an invalid one is a configuration error, reported as such. */
-export function requirementOf(request: RoutingRequest): Requirement | undefined {
+export function requirementOf(request: Pick<RoutingRequest, 'requirement'>): Requirement | undefined {
   if (request.requirement === undefined || request.requirement.trim() === '') return undefined;
   const parsed = parseRequirement(request.requirement);
   if (!parsed.ok) throw new Error(`invalid routing requirement "${request.requirement}": ${parsed.error}`);
@@ -45,4 +45,10 @@ export function servingAgents(request: RoutingRequest, agents: readonly AgentPro
 /** Agents who can take this conversation now: serving it and with a free seat on its channel. */
 export function eligibleAgents(request: RoutingRequest, agents: readonly AgentProfile[], requirement = requirementOf(request)): AgentProfile[] {
   return servingAgents(request, agents, requirement).filter((agent) => loadOn(agent, request.channel) < capacityFor(agent, request.channel));
+}
+
+/** Whether the agent meets the request's requirement alone (skills, languages, …), whatever the channel and seats. */
+export function meetsRequirement(request: Pick<RoutingRequest, 'requirement'>, agent: AgentProfile): boolean {
+  const requirement = requirementOf(request);
+  return requirement === undefined || matches(requirement, agent);
 }

@@ -181,6 +181,20 @@ const messageSchema = new Schema({
   type: { type: String, default: 'text' },
   kind: { type: String, default: 'text' },
   text: { type: String, required: true },
+  // What an inbound message carries beyond its text (the unified message, activities/unified-message.ts).
+  /** MediaRef[] (activities/types.ts): references, never bytes; checked by the unified message's schema before it is stored. */
+  media: { type: Schema.Types.Mixed, default: undefined },
+  location: { type: new Schema({ latitude: { type: Number, required: true }, longitude: { type: Number, required: true }, label: String }, { _id: false }), default: undefined },
+  /** A channel event (type event): subscribe, click (key = the menu key)... */
+  event: { type: new Schema({ name: { type: String, required: true }, key: String }, { _id: false }), default: undefined },
+  /** A shared link or card (type rich). */
+  link: { type: new Schema({ url: { type: String, required: true }, title: String, description: String, imageUrl: String }, { _id: false }), default: undefined },
+  /** A voice message whose text is a transcript: made by the provider or by our recognizer (activities/speech.ts). */
+  transcript: { type: String, enum: ['provider', 'recognizer'] },
+  /** Where the provider's original payload is kept: `rawPayloads/<_id>`. */
+  rawRef: String,
+  /** When the customer sent it, as the provider says. */
+  sentAt: Date,
   /** Answers the customer can pick: MessageChoice[] (activities/types.ts). */
   choices: { type: Schema.Types.Mixed, default: undefined },
   language: String,
@@ -308,6 +322,47 @@ const presenceSchema = new Schema({
   lastSeenAt: { type: Date, required: true },
 }, opts);
 
+/**
+ * Agents who may have a free seat (`_id` = agent id): a hint that lets the
+ * offer step read a few agents' seats instead of every seat
+ * (activities/agent-availability.ts). Added when a seat is given back or an
+ * agent becomes available; removed by whoever finds the agent full or away.
+ * The seats themselves stay the truth.
+ */
+const vacancySchema = new Schema({
+  _id: { type: String, required: true },
+  at: { type: Date, required: true },
+}, opts);
+
+/**
+ * The waiting list's partitions (activities/waiting-list.ts): each queue,
+ * priority and lane has a collection of its own, named here. Insert-only.
+ */
+const waitingPartitionSchema = new Schema({
+  _id: { type: String, required: true },
+  queue: { type: String, required: true },
+  priority: { type: Number, required: true },
+  lane: { type: String, required: true, enum: ['new', 'again'] },
+  /** The collection holding the partition's entries. */
+  entries: { type: String, required: true },
+}, opts);
+
+/**
+ * Providers' original payloads (`_id` = the inbound message's id), decrypted:
+ * what a channel sent beyond the fields we read, for audits and re-parsing.
+ * The unified message's `rawRef` points here. Insert-only.
+ */
+const rawPayloadSchema = new Schema({
+  _id: { type: String, required: true },
+  channel: { type: String, required: true },
+  inboxId: { type: String, required: true },
+  format: { type: String, required: true, enum: ['xml', 'json'] },
+  body: { type: String, required: true },
+  /** The payload was longer than RAW_PAYLOAD_LIMIT characters and is cut there. */
+  truncated: Boolean,
+  at: { type: Date, required: true },
+}, opts);
+
 /** What operators did (server/ops): who, when, to which conversation, why, and the outcome. Append-only. */
 const auditSchema = new Schema({
   _id: { type: String, required: true },
@@ -338,6 +393,65 @@ const opsJobSchema = new Schema({
   startedBy: String,
 }, opts);
 
+/**
+ * What happened in routing, for agents' and supervisors' event streams
+ * (activities/events.ts). `_id` sorts by time, so a stream resumes with an
+ * `_id` range alone: MongoDB serves it from the _id index; FerretDB v1 reads
+ * the collection, which is why events are kept only an hour
+ * (EVENT_RETENTION_MS): a client away longer reloads its state from the API.
+ */
+const eventSchema = new Schema({
+  _id: { type: String, required: true },
+  type: { type: String, required: true },
+  at: { type: Date, required: true },
+  conversationId: String,
+  agentId: String,
+  queue: String,
+  inboxId: String,
+  channel: String,
+  data: { type: Schema.Types.Mixed, default: {} },
+  /** The agents it concerns ('*': every agent); supervisors, operators and admins see every event. */
+  audience: { type: [String], default: [] },
+}, { ...opts, minimize: false });
+
+/**
+ * Mobile app channel: when a visitor's app last had its stream open (`_id` =
+ * `<inboxId>:<visitorId>`, written by _id on connect, every few seconds while
+ * open, and on close). The app's sender skips the push webhook while it is
+ * fresh and not closed since (activities/channels/app/send.ts).
+ */
+const appSessionSchema = new Schema({
+  _id: { type: String, required: true },
+  lastSeenAt: { type: Date, required: true },
+  closedAt: Date,
+}, opts);
+
+/**
+ * Files web chat visitors upload (server/media.ts): what each is, here; its
+ * bytes in `mediaChunks`, 1 MiB each (`_id` = `<mediaId>:<n>`), since a
+ * document is capped at 16 MB and every server must read what another stored.
+ * Written after all its chunks, so a media document is always complete.
+ */
+const mediaSchema = new Schema({
+  _id: { type: String, required: true },
+  inboxId: { type: String, required: true },
+  /** The visitor (anonymous id) who uploaded it: only their messages may attach it. */
+  visitorId: { type: String, required: true },
+  kind: { type: String, required: true, enum: ['image', 'file'] },
+  mime: { type: String, required: true },
+  name: { type: String, required: true },
+  size: { type: Number, required: true },
+  /** Hex SHA-256 of the bytes: the ETag. */
+  sha256: { type: String, required: true },
+  chunks: { type: Number, required: true },
+  createdAt: { type: Date, required: true },
+}, opts);
+
+const mediaChunkSchema = new Schema({
+  _id: { type: String, required: true },
+  data: { type: Buffer, required: true },
+}, opts);
+
 export type FaqDoc = InferSchemaType<typeof faqSchema> & { _id: string };
 /** An agent as read with lean(): channelCapacity is then a plain object. */
 export type AgentDoc = Omit<InferSchemaType<typeof agentSchema>, 'channelCapacity'> & { _id: string; channelCapacity?: Record<string, number> | null };
@@ -358,6 +472,7 @@ export function defineModels(conn: Connection) {
     FlowStep: conn.model('FlowStep', flowStepSchema, 'flowSteps'),
     Conversation: conn.model('Conversation', conversationSchema, 'conversations'),
     Message: conn.model('Message', messageSchema, 'messages'),
+    RawPayload: conn.model('RawPayload', rawPayloadSchema, 'rawPayloads'),
     Agent: conn.model('Agent', agentSchema, 'agents'),
     Seat: conn.model('Seat', seatSchema, 'seats'),
     Survey: conn.model('Survey', surveySchema, 'surveys'),
@@ -367,6 +482,12 @@ export function defineModels(conn: Connection) {
     Audit: conn.model('Audit', auditSchema, 'audit'),
     OpsJob: conn.model('OpsJob', opsJobSchema, 'opsJobs'),
     Presence: conn.model('Presence', presenceSchema, 'presence'),
+    Vacancy: conn.model('Vacancy', vacancySchema, 'vacancies'),
+    WaitingPartition: conn.model('WaitingPartition', waitingPartitionSchema, 'waitingPartitions'),
+    Event: conn.model('Event', eventSchema, 'events'),
+    AppSession: conn.model('AppSession', appSessionSchema, 'appSessions'),
+    Media: conn.model('Media', mediaSchema, 'media'),
+    MediaChunk: conn.model('MediaChunk', mediaChunkSchema, 'mediaChunks'),
   };
 }
 

@@ -1,8 +1,17 @@
 // Typed client for the Huiliu HTTP API (same origin, JSON). Optional fields
 // may come as null as well as absent.
 import type { RulesOutcome } from '../../rules/evaluate';
+import type { ContentType, MediaRef } from '../../activities/types';
+
+export type { ContentType, MediaRef };
 
 export type Author = 'visitor' | 'bot' | 'agent' | 'system';
+
+/** An answer offered with a message; picking it sends `label` as the visitor's own message. */
+export interface MessageChoice {
+  id: string;
+  label: string;
+}
 
 export interface Message {
   id: string;
@@ -15,8 +24,22 @@ export interface Message {
   agentName?: string | null;
   text: string;
   kind?: 'text' | 'survey' | null;
+  /** Answers the visitor can pick (a survey's ratings); `text` lists them too. */
+  choices?: MessageChoice[] | null;
   clientMessageId?: string | null;
   at: string;
+  /** What it carries (the unified message's content type); absent or null: text. `text` stays readable on its own. */
+  type?: ContentType | null;
+  /** Pictures, recordings, clips or files, by reference. */
+  media?: MediaRef[] | null;
+  location?: { latitude: number; longitude: number; label?: string } | null;
+  /** A channel event (type event): subscribe, unsubscribe, click (key: the menu item's key)... */
+  event?: { name: string; key?: string } | null;
+  /** A shared link or card (type rich). */
+  link?: { url: string; title?: string; description?: string; imageUrl?: string } | null;
+  /** On a voice message whose text is a transcript: who made it. */
+  transcript?: 'provider' | 'recognizer' | null;
+  language?: 'zh' | 'en' | null;
 }
 
 export type ConversationStatus = 'bot' | 'queued' | 'assigned' | 'survey' | 'closed';
@@ -181,6 +204,11 @@ export function acceptConversation(token: string, id: string): Promise<Conversat
 
 export function replyToConversation(token: string, id: string, text: string): Promise<{ id: string }> {
   return request(`/api/v1/conversations/${segment(id)}/messages`, { method: 'POST', token, body: { text } });
+}
+
+/** Asks the customer for their rating now (the agent holding the conversation). */
+export function requestSurvey(token: string, id: string): Promise<Conversation> {
+  return request(`/api/v1/conversations/${segment(id)}/survey`, { method: 'POST', token });
 }
 
 export function closeConversation(token: string, id: string): Promise<Conversation> {

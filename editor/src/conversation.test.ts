@@ -69,6 +69,11 @@ describe('surveyOutcome', () => {
     expect(surveyOutcome(detail({ status: 'closed', rating: 3 }))).toEqual({ kind: 'rated', rating: 3 });
   });
 
+  it('reports a rating the agent asked for while the conversation goes on', () => {
+    const rated = detail({ status: 'assigned', survey: { rating: 4, status: 'answered', agentId: 'me' } });
+    expect(surveyOutcome(rated)).toEqual({ kind: 'rated', rating: 4 });
+  });
+
   it('reports a survey that timed out', () => {
     const timedOut = detail({ status: 'closed', survey: { status: 'timeout', agentId: 'me' } });
     expect(surveyOutcome(timedOut)).toEqual({ kind: 'timeout' });

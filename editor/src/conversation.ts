@@ -25,9 +25,10 @@ export type SurveyOutcome =
 
 /** How the satisfaction survey went; undefined until the conversation is finished (survey or closed). */
 export function surveyOutcome(conversation: ConversationDetail): SurveyOutcome | undefined {
-  if (conversation.status !== 'survey' && conversation.status !== 'closed') return undefined;
+  // A rating the agent asked for during the conversation shows at once.
   const rating = conversation.survey?.rating ?? conversation.rating;
   if (rating !== undefined && rating !== null) return { kind: 'rated', rating };
+  if (conversation.status !== 'survey' && conversation.status !== 'closed') return undefined;
   if (conversation.survey?.status === 'timeout') return { kind: 'timeout' };
   return conversation.status === 'survey' ? { kind: 'waiting' } : { kind: 'unrated' };
 }

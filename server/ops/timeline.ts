@@ -177,6 +177,10 @@ function activityEntry(type: string, result: Record<string, unknown> | undefined
       return { kind: 'step', title: t('执行节点', 'Node ran'), detail: (result?.note as Bilingual | undefined)?.zh };
     case 'storeSurvey':
       return { kind: 'survey', title: t('记录满意度', 'Survey recorded') };
+    case 'notifySupervisors':
+      return { kind: 'escalated', title: t('已通知主管', 'Supervisors alerted'), detail: queue };
+    case 'requestCallback':
+      return { kind: 'step', title: t('客户已留言待回电', 'Message left for a call back'), detail: typeof result?.phone === 'string' ? result.phone : undefined };
     case 'closeConversation':
       return { kind: 'closed', title: t('对话关闭', 'Conversation closed') };
     default:

@@ -3,6 +3,8 @@
 // a worker), and the SSE route subscribes to one visitor's messages (in a
 // server). The implementation is HTTP push: HttpPushPublisher sends to every
 // registered server, whose push route hands the message to its LocalSubscribers.
+// Routing events for agents and supervisors (activities/events.ts) take the same
+// path to EventSubscribers, with the `events` collection as their catch-up.
 import type { PublishMessage } from '../../activities/messages';
 import type { MessageView } from '../views';
 

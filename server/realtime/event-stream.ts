@@ -1,9 +1,19 @@
-// Server-Sent Events framing for one visitor's stream.
+// Server-Sent Events framing: a visitor's message stream and agents' and
+// supervisors' routing event stream.
 import type { Response } from 'express';
 import type { MessageView } from '../views';
 
-/** Starts an SSE response; returns a function that sends one message event. */
-export function openEventStream(res: Response): (message: MessageView) => void {
+export interface SseWriter {
+  /** One event: `event: <type>`, `id: <id>`, `data: <json>`. */
+  send(type: string, id: string, data: unknown): void;
+  /** An id without an event: where the client's reconnect resumes (EventSource keeps it as its last event id). */
+  position(id: string): void;
+  /** An event without an id (typing, say): passing, so it leaves where a reconnect resumes alone. */
+  signal(type: string, data: unknown): void;
+}
+
+/** Starts an SSE response, with heartbeats while it is open. */
+export function startSse(res: Response): SseWriter {
   res.writeHead(200, {
     'Content-Type': 'text/event-stream; charset=utf-8',
     'Cache-Control': 'no-cache, no-transform',
@@ -14,5 +24,15 @@ export function openEventStream(res: Response): (message: MessageView) => void {
   // Proxies and load balancers close connections that look idle.
   const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
   res.on('close', () => clearInterval(heartbeat));
-  return (message) => res.write(`event: message\nid: ${message.id}\ndata: ${JSON.stringify(message)}\n\n`);
+  return {
+    send: (type, id, data) => res.write(`event: ${type}\nid: ${id}\ndata: ${JSON.stringify(data)}\n\n`),
+    position: (id) => res.write(`id: ${id}\n\n`),
+    signal: (type, data) => res.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`),
+  };
+}
+
+/** Starts a visitor's stream; returns a function that sends one message event. */
+export function openEventStream(res: Response): (message: MessageView) => void {
+  const sse = startSse(res);
+  return (message) => sse.send('message', message.id, message);
 }

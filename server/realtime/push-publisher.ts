@@ -1,16 +1,18 @@
-// The publish side of realtime delivery, in workers: each stored message is
-// POSTed, signed, to every server registered as a realtime node. Delivery is
-// best effort and bounded, since the message is stored already and a stream
-// that misses it gets it with the transcript when it reconnects: a short
+// The publish side of realtime delivery, in workers: each stored message and
+// each routing event is POSTed, signed, to every server registered as a
+// realtime node (servers push their own events to the others the same way).
+// Delivery is best effort and bounded, since what is pushed is stored already
+// and a stream that misses it reads it back when it reconnects: a short
 // timeout, a couple of retries, nothing thrown at the activity, one log line
-// per failing node rather than one per message.
+// per failing node rather than one per push.
 import http from 'node:http';
 import https from 'node:https';
+import type { LoggedEvent } from '../../activities/events';
 import type { StoredMessage } from '../../activities/messages';
 import { messageView } from '../views';
 import type { RealtimeBus } from './bus';
 import type { NodeDirectory, RealtimeNodeAddress } from './node-directory';
-import { PUSH_PATH, SIGNATURE_HEADER, signBody } from './push-protocol';
+import { EVENT_PUSH_PATH, PUSH_PATH, SIGNATURE_HEADER, signBody } from './push-protocol';
 
 const ATTEMPT_TIMEOUT_MS = 1_000;
 /** Pauses before the retries of one push. */
@@ -21,6 +23,7 @@ const MAX_PENDING_PER_NODE = 1_000;
 const STOP_GRACE_MS = 2_000;
 
 interface Push {
+  path: string;
   body: string;
   signature: string;
 }
@@ -30,13 +33,17 @@ export class HttpPushPublisher implements Pick<RealtimeBus, 'publish'> {
   private readonly agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
   private stopped = false;
 
-  constructor(private readonly directory: NodeDirectory, private readonly secret: string) {}
+  constructor(private readonly directory: Pick<NodeDirectory, 'list'>, private readonly secret: string) {}
 
-  readonly publish = (message: StoredMessage): void => {
+  readonly publish = (message: StoredMessage): void => this.push(PUSH_PATH, messageView(message));
+
+  readonly publishEvent = (event: LoggedEvent): void => this.push(EVENT_PUSH_PATH, event);
+
+  private push(path: string, payload: unknown) {
     if (this.stopped) return;
     try {
-      const body = JSON.stringify(messageView(message));
-      const push = { body, signature: signBody(this.secret, body) };
+      const body = JSON.stringify(payload);
+      const push = { path, body, signature: signBody(this.secret, body) };
       const listed = new Set<string>();
       for (const node of this.directory.list()) {
         listed.add(node.id);
@@ -50,7 +57,7 @@ export class HttpPushPublisher implements Pick<RealtimeBus, 'publish'> {
     } catch (err) {
       console.error('[huiliu] realtime publish failed:', (err as Error).message);
     }
-  };
+  }
 
   /** Waits a little for pushes in flight, then drops the rest and closes the connections. */
   async stop(): Promise<void> {
@@ -67,18 +74,18 @@ export class HttpPushPublisher implements Pick<RealtimeBus, 'publish'> {
 }
 
 /**
- * The pushes to one node, sent one at a time so a visitor's messages arrive in
- * the order they were stored, over a kept-alive connection.
+ * The pushes to one node, sent one at a time so a visitor's messages (and
+ * events) arrive in the order they were stored, over a kept-alive connection.
  */
 class NodeLink {
   private pending: Push[] = [];
   private sending?: Promise<void>;
   /** Set after a push failed for good; cleared by the next success. Only the change is logged. */
   private failing = false;
-  private readonly endpoint: URL;
+  private readonly baseUrl: string;
 
   constructor(private readonly node: RealtimeNodeAddress, private readonly agents: { http: http.Agent; https: https.Agent }) {
-    this.endpoint = new URL(`${node.url.replace(/\/+$/, '')}${PUSH_PATH}`);
+    this.baseUrl = node.url.replace(/\/+$/, '');
   }
 
   enqueue(push: Push) {
@@ -118,18 +125,19 @@ class NodeLink {
 
   private fail(reason: string) {
     if (!this.failing) {
-      console.error(`[huiliu] realtime push to node ${this.node.id} (${this.node.url}) failed: ${reason}; its visitors get the messages they missed when they reconnect. Not logged again until pushes work.`);
+      console.error(`[huiliu] realtime push to node ${this.node.id} (${this.node.url}) failed: ${reason}; its streams get what they missed when they reconnect. Not logged again until pushes work.`);
     }
     this.failing = true;
   }
 
   /** One attempt. */
   private send(push: Push): Promise<Outcome> {
-    const secure = this.endpoint.protocol === 'https:';
+    const endpoint = new URL(`${this.baseUrl}${push.path}`);
+    const secure = endpoint.protocol === 'https:';
     return new Promise((resolve) => {
       let timer: NodeJS.Timeout | undefined = undefined;
       const settle = (outcome: Outcome) => { clearTimeout(timer); resolve(outcome); };
-      const req = (secure ? https : http).request(this.endpoint, {
+      const req = (secure ? https : http).request(endpoint, {
         method: 'POST',
         agent: secure ? this.agents.https : this.agents.http,
         headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(push.body), [SIGNATURE_HEADER]: push.signature },

@@ -1,8 +1,10 @@
 // What the flow editor builds its palette, forms and rule pickers from: the
 // flow JSON Schema (public), the node types, and the facts and operators rules
-// may use. All of it is code, not data, so it is built once.
+// may use; and the unified message's JSON Schema (public). All of it is code,
+// not data, so it is built once.
 import { Router, type RequestHandler } from 'express';
 import { definitions } from '../../activities/registry';
+import { unifiedMessageSchema } from '../../activities/unified-message';
 import { factsCatalog } from '../../rules/facts';
 import { flowSchema } from '../../rules/flow-schema';
 import { operatorCatalog } from '../../rules/operators';
@@ -29,6 +31,11 @@ export function catalogRoutes(auth: RequestHandler): Router {
   // Public, like any published JSON Schema: editors and CI check flow files against it.
   r.get('/schemas/flow.json', (_req, res) => {
     res.type('application/schema+json').json(flowSchema);
+  });
+
+  // Public too: what every channel's inbound message becomes (activities/unified-message.ts).
+  r.get('/schemas/unified-message.json', (_req, res) => {
+    res.type('application/schema+json').json(unifiedMessageSchema);
   });
 
   r.get('/node-types', auth, (_req, res) => {

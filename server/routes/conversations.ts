@@ -35,7 +35,10 @@ export function conversationRoutes({ models, gateway, client }: AppDeps): Router
         ...messageViews.map((m) => ({ kind: 'message' as const, at: m.at, message: m })),
         ...stepViews.map((s) => ({ kind: 'step' as const, at: s.at, step: s })),
       ].sort((a, b) => a.at.localeCompare(b.at)),
-      survey: survey ? { rating: survey.rating ?? null, status: survey.status, agentId: survey.agentId ?? null, at: survey.at.toISOString() } : null,
+      survey: survey ? {
+        rating: survey.rating ?? null, status: survey.status, agentId: survey.agentId ?? null, servedBy: survey.servedBy ?? [],
+        comment: survey.comment ?? null, trigger: survey.trigger ?? 'flow', reminded: survey.reminded ?? false, at: survey.at.toISOString(),
+      } : null,
     };
   }
 
@@ -82,6 +85,15 @@ export function conversationRoutes({ models, gateway, client }: AppDeps): Router
     const c = await load(req);
     const { messageId } = await gateway.reply(c.workflowId, { conversationId: c._id, agentId: agentOf(res), text: (req.body as { text: string }).text });
     res.status(201).json({ id: messageId });
+  });
+
+  // The agent serving the customer asks for their rating now; supervisors and admins ask as API clients.
+  r.post('/:id/survey', async (req, res) => {
+    const principal = res.locals.principal as Principal;
+    if (!['agent', 'supervisor', 'admin'].includes(principal.role)) throw new AppError(403, 'this needs the agent, supervisor or admin role');
+    const c = await load(req);
+    await gateway.requestSurvey(c.workflowId, { conversationId: c._id, ...(principal.role === 'agent' ? { agentId: principal.id } : {}) });
+    res.json(await detail(c._id));
   });
 
   r.post('/:id/close', async (req, res) => {

@@ -1,14 +1,16 @@
 // The signed-in person (agent or admin) and their presence.
 import { Router, type Response } from 'express';
+import { eventLog, presenceEvent } from '../../activities/events';
 import type { Principal } from '../auth';
 import { Dispatcher } from '../dispatch';
 import { validate } from '../schemas';
 import { conversationView } from '../views';
 import type { AppDeps } from '../app';
 
-export function peopleRoutes({ models, client }: AppDeps): Router {
+export function peopleRoutes({ models, client, realtime }: AppDeps): Router {
   const r = Router();
   const dispatcher = new Dispatcher(models, client);
+  const emit = eventLog(models, realtime.publishEvent);
 
   async function me(res: Response) {
     const p = res.locals.principal as Principal;
@@ -32,6 +34,7 @@ export function peopleRoutes({ models, client }: AppDeps): Router {
     const p = res.locals.principal as Principal;
     const { status } = req.body as { status: string };
     await models.Agent.updateOne({ _id: p.id }, { $set: { status } });
+    await emit(presenceEvent(p.id, status as 'online' | 'away' | 'offline'));
     if (status === 'online') void dispatcher.agentAvailable(p.id);
     res.json(await me(res));
   });

@@ -12,6 +12,8 @@ import type { AppDeps } from '../app';
 import type { Principal } from '../auth';
 import { AppError } from '../errors';
 import type { OpsService } from '../ops/service';
+import { DEFAULT_TIME_ZONE } from '../../rules/facts';
+import { businessHours } from '../../rules/operators';
 import { idParam, validate } from '../schemas';
 
 interface AgentRoutingRequest {
@@ -31,6 +33,9 @@ interface QueueRequest {
   stickyWindowHours?: number;
   silenceReassignMinutes?: number;
   sla?: Record<string, number>;
+  businessHours?: { days: number[]; from: string; to: string } | null;
+  timeZone?: string;
+  holidays?: string[];
 }
 
 interface ReassignRequest { agentId?: string; queue?: string; note?: string }
@@ -38,6 +43,7 @@ interface ReassignRequest { agentId?: string; queue?: string; note?: string }
 interface QueueFields {
   _id: string; name: string; requirement?: string | null; strategy?: string | null;
   offerTimeoutSeconds?: number | null; stickyWindowHours?: number | null; silenceReassignMinutes?: number | null; sla?: object | null;
+  businessHours?: unknown; timeZone?: string | null; holidays?: string[] | null;
 }
 
 
@@ -53,7 +59,17 @@ function queueView(q: QueueFields) {
   return {
     id: q._id, name: q.name, requirement: q.requirement ?? null, strategy: q.strategy ?? 'least-busy',
     offerTimeoutSeconds: q.offerTimeoutSeconds ?? 30, stickyWindowHours: q.stickyWindowHours ?? 168, silenceReassignMinutes: q.silenceReassignMinutes ?? 0, sla: q.sla ?? {},
+    businessHours: q.businessHours ?? null, timeZone: q.timeZone ?? DEFAULT_TIME_ZONE, holidays: q.holidays ?? [],
   };
+}
+
+/** A time zone this runtime knows, or a 400 naming it. */
+function knownTimeZone(timeZone: string): string {
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone }).resolvedOptions().timeZone;
+  } catch {
+    throw new AppError(400, `timeZone: unknown time zone "${timeZone}" (use an IANA name such as Asia/Shanghai)`, { field: 'timeZone' });
+  }
 }
 
 /** PUT /api/v1/agents/{id}/routing (admin). */
@@ -99,9 +115,15 @@ export function queueRoutes({ models }: AppDeps): Router {
         set.requirement = requirement;
       }
     }
-    for (const key of ['name', 'strategy', 'offerTimeoutSeconds', 'stickyWindowHours', 'silenceReassignMinutes', 'sla'] as const) {
+    for (const key of ['name', 'strategy', 'offerTimeoutSeconds', 'stickyWindowHours', 'silenceReassignMinutes', 'sla', 'holidays'] as const) {
       if (body[key] !== undefined) set[key] = body[key];
     }
+    if (body.businessHours === null) unset.businessHours = 1;
+    else if (body.businessHours !== undefined) {
+      if (!businessHours(body.businessHours)) throw new AppError(400, 'businessHours: opening and closing time are the same', { field: 'businessHours' });
+      set.businessHours = body.businessHours;
+    }
+    if (body.timeZone !== undefined) set.timeZone = knownTimeZone(body.timeZone);
     const existed = await models.Queue.exists({ _id: id });
     const update = {
       ...(Object.keys(set).length ? { $set: set } : {}),
@@ -159,10 +181,15 @@ export function supervisorRoutes({ models }: AppDeps, ops: OpsService): Router {
   r.get('/agents', async (_req, res) => {
     const agents = (await models.Agent.find({ role: 'agent' }).sort({ _id: 1 }).lean()) as AgentDoc[];
     const ids = agents.map((a) => a._id);
-    const [seats, open] = await Promise.all([
+    const [seats, open, ratings] = await Promise.all([
       models.Seat.find(trusted({ agentId: { $in: ids } })).lean(),
       models.Conversation.find(trusted({ agentId: { $in: ids }, status: 'assigned' as const })).select('_id agentId acceptedAt').lean(),
+      models.Survey.find({ status: 'answered' }).select('agentId rating').lean(),
     ]);
+    const csatOf = (agentId: string) => {
+      const mine = ratings.filter((s) => s.agentId === agentId && typeof s.rating === 'number').map((s) => s.rating!);
+      return { ratings: mine.length, average: mine.length ? Math.round((mine.reduce((a, b) => a + b, 0) / mine.length) * 100) / 100 : null };
+    };
     res.json({
       agents: agents.map((a) => {
         const own = channelCapacityOf(a);
@@ -182,9 +209,50 @@ export function supervisorRoutes({ models }: AppDeps, ops: OpsService): Router {
           conversations: mine.map((c) => c._id),
           offered: mine.filter((c) => !c.acceptedAt).map((c) => c._id),
           lastAssignedAt: a.lastAssignedAt?.toISOString() ?? null,
+          csat: csatOf(a._id),
         };
       }),
     });
+  });
+
+  // What escalation steps asked supervisors to look at, newest first; open ones unless `all`.
+  r.get('/alerts', async (req, res) => {
+    const all = req.query.all === 'true';
+    const alerts = await models.Alert.find(all ? {} : { acknowledgedAt: null }).sort({ at: -1 }).limit(200).lean();
+    res.json({
+      alerts: alerts.map((a) => ({
+        id: a._id, conversationId: a.conversationId, inboxId: a.inboxId ?? null, channel: a.channel ?? null, queue: a.queue ?? null, nodeId: a.nodeId ?? null,
+        reason: a.reason, at: a.at.toISOString(), acknowledgedBy: a.acknowledgedBy ?? null, acknowledgedAt: a.acknowledgedAt?.toISOString() ?? null,
+      })),
+    });
+  });
+
+  r.post('/alerts/:id/acknowledge', async (req, res) => {
+    const id = idParam(req, 'id');
+    const by = (res.locals.principal as Principal).id;
+    const alert = await models.Alert.findOneAndUpdate({ _id: id }, { $set: { acknowledgedBy: by, acknowledgedAt: new Date() } }, { returnDocument: 'after' }).lean();
+    if (!alert) throw new AppError(404, `no alert "${id}"`, { id });
+    res.json({ id, acknowledgedBy: alert.acknowledgedBy, acknowledgedAt: alert.acknowledgedAt?.toISOString() });
+  });
+
+  // Messages customers left for a call back, oldest first; open ones unless `all`.
+  r.get('/callbacks', async (req, res) => {
+    const all = req.query.all === 'true';
+    const callbacks = await models.Callback.find(all ? {} : { status: 'open' }).sort({ at: 1 }).limit(500).lean();
+    res.json({
+      callbacks: callbacks.map((c) => ({
+        id: c._id, conversationId: c.conversationId, inboxId: c.inboxId, channel: c.channel, visitorId: c.visitorId, queue: c.queue ?? null,
+        text: c.text ?? '', phone: c.phone ?? null, status: c.status, at: c.at.toISOString(), doneBy: c.doneBy ?? null, doneAt: c.doneAt?.toISOString() ?? null,
+      })),
+    });
+  });
+
+  r.post('/callbacks/:id/done', async (req, res) => {
+    const id = idParam(req, 'id');
+    const by = (res.locals.principal as Principal).id;
+    const callback = await models.Callback.findOneAndUpdate({ _id: id }, { $set: { status: 'done', doneBy: by, doneAt: new Date() } }, { returnDocument: 'after' }).lean();
+    if (!callback) throw new AppError(404, `no callback "${id}"`, { id });
+    res.json({ id, status: callback.status, doneBy: callback.doneBy, doneAt: callback.doneAt?.toISOString() });
   });
 
   r.post('/conversations/:id/reassign', validate('SupervisorReassignRequest'), async (req, res) => {

@@ -2,11 +2,10 @@
 // provider's signature is the auth. They read raw bodies (XML for WeChat), so
 // they are mounted before the app's JSON parser.
 import express, { Router, type Request } from 'express';
-import type { InboundMessage } from '../../activities/types';
 import { wechatCipher } from '../../activities/channels/wechat/crypto';
 import { wechatSettings, type WechatCredentials, type WechatInbox } from '../../activities/channels/wechat/inbox';
 import {
-  dedupeKey, inboundText, parseWechatInbound, UnsupportedWechatMessage, type WechatInbound,
+  parseWechatInbound, startsConversation, UnsupportedWechatMessage, wechatInboundMessage, type WechatInbound,
 } from '../../activities/channels/wechat/message';
 import { signaturesEqual, wechatSignature } from '../../activities/channels/wechat/signature';
 import { parseWechatXml } from '../../activities/channels/wechat/xml';
@@ -14,32 +13,16 @@ import { parseWecomCallback, type WecomKfCallback } from '../../activities/chann
 import type { WecomInbox } from '../../activities/channels/wecom/inbox';
 import { wecomState } from '../../activities/channels/wecom/store';
 import { wecomPuller } from '../../activities/channels/wecom/sync';
+import { weiboInboxes, type WeiboInbox } from '../../activities/channels/weibo/inbox';
+import { parseWeiboPush, UnsupportedWeiboMessage, weiboInboundMessage, WeiboRejected, type WeiboPush } from '../../activities/channels/weibo/message';
+import { checkWeiboSignature } from '../../activities/channels/weibo/signature';
 import { ttlCache } from '../../activities/ttl-cache';
 import { AppError } from '../errors';
-import { idParam, MAX_TEXT_LENGTH } from '../schemas';
+import { idParam } from '../schemas';
 import { loadSecretKey, openSecret } from '../secrets';
 import type { AppDeps } from '../app';
 
 const OPENID = /^[A-Za-z0-9_-]{1,128}$/;
-
-/** What a customer sent when it has no text of its own, in both languages. */
-const PLACEHOLDERS: Record<Exclude<WechatInbound['kind'], 'event'>, string> = {
-  text: '[消息 Message]',
-  image: '[图片 Image]',
-  voice: '[语音 Voice]',
-  video: '[视频 Video]',
-  location: '[位置 Location]',
-  link: '[链接 Link]',
-};
-
-/** The text a message becomes (face codes already emoji); undefined for what starts no conversation. */
-function textOf(m: WechatInbound): string | undefined {
-  if (m.kind !== 'event') return (inboundText(m).trim() || PLACEHOLDERS[m.kind]).slice(0, MAX_TEXT_LENGTH);
-  if (m.event === 'subscribe') return '[关注 Followed the account]';
-  if (m.event === 'click') return `[菜单 Menu] ${m.eventKey ?? ''}`.trim();
-  // Unfollowing, opening a menu link, location reports: nothing for the bot or an agent.
-  return undefined;
-}
 
 export function webhookRoutes({ models, gateway, config }: AppDeps): Router {
   const r = Router();
@@ -71,7 +54,7 @@ export function webhookRoutes({ models, gateway, config }: AppDeps): Router {
   // acknowledged with `success`; replies go out later through the API.
   r.post('/wechat/:inboxId', express.text({ type: () => true, limit: '1mb' }), async (req, res) => {
     const inbox = await wechatInbox(req);
-    const fields = wechatFields(inbox, req);
+    const { fields, xml } = wechatFields(inbox, req);
     let message: WechatInbound;
     try {
       message = parseWechatInbound(fields);
@@ -81,9 +64,9 @@ export function webhookRoutes({ models, gateway, config }: AppDeps): Router {
       throw new AppError(400, `not a WeChat message: ${(err as Error).message}`);
     }
     if (!OPENID.test(message.fromUser)) throw new AppError(400, 'FromUserName is not an openid');
-    const text = textOf(message);
-    if (text !== undefined) {
-      const inbound: InboundMessage = { providerMessageId: dedupeKey(message), text, receivedAt: Date.now() };
+    // Unfollowing, opening a menu link, location reports: nothing for the bot or an agent.
+    if (startsConversation(message)) {
+      const inbound = wechatInboundMessage(message, { receivedAt: Date.now(), xml });
       await gateway.deliver({ inboxId: inbox.id, channel: 'wechat', visitorId: message.fromUser }, inbound);
     }
     res.type('text/plain').send('success');
@@ -127,6 +110,49 @@ export function webhookRoutes({ models, gateway, config }: AppDeps): Router {
     res.type('text/plain').send('success');
   });
 
+  // Weibo private messages (微博 粉丝服务平台): the URL verification and every
+  // push are signed with the app secret; pushes are JSON. An empty answer is
+  // Weibo's acknowledgement (it stops retrying); replies go out afterwards
+  // through the reply API.
+  const weiboInbox = weiboInboxes(models, async (sealed) => openSecret(sealed, await loadSecretKey(config)));
+
+  async function findWeiboInbox(req: Request): Promise<WeiboInbox & { id: string }> {
+    const id = idParam(req, 'inboxId');
+    const inbox = await weiboInbox(id);
+    if (!inbox) throw new AppError(404, `unknown Weibo inbox "${id}"`, { inboxId: id });
+    return { ...inbox, id };
+  }
+
+  function verifyWeibo({ credentials }: WeiboInbox, q: { signature: string; timestamp: string; nonce: string }): void {
+    const check = checkWeiboSignature(credentials.appSecret, q);
+    if (check === 'wrong') throw badSignature('signature');
+    if (check === 'stale') throw new AppError(401, 'timestamp is not current: the signature is too old to accept');
+  }
+
+  r.get('/weibo/:inboxId', async (req, res) => {
+    const inbox = await findWeiboInbox(req);
+    const q = query(req, ['signature', 'timestamp', 'nonce', 'echostr']);
+    verifyWeibo(inbox, q);
+    res.type('text/plain').send(q.echostr);
+  });
+
+  r.post('/weibo/:inboxId', express.text({ type: () => true, limit: '1mb' }), async (req, res) => {
+    const inbox = await findWeiboInbox(req);
+    verifyWeibo(inbox, query(req, ['signature', 'timestamp', 'nonce']));
+    let push: WeiboPush;
+    try {
+      push = parseWeiboPush(typeof req.body === 'string' ? req.body : '');
+    } catch (err) {
+      // Types Weibo may add later (and @-mentions, which are public posts) are acknowledged, as its documentation asks.
+      if (err instanceof UnsupportedWeiboMessage) return void res.type('text/plain').send('');
+      if (err instanceof WeiboRejected) throw new AppError(400, `not a Weibo push: ${err.message}`);
+      throw err;
+    }
+    const inbound = weiboInboundMessage(push, { receivedAt: Date.now(), body: typeof req.body === 'string' ? req.body : undefined });
+    if (inbound) await gateway.deliver({ inboxId: inbox.id, channel: 'weibo', visitorId: push.senderId }, inbound);
+    res.type('text/plain').send('');
+  });
+
   return r;
 }
 
@@ -138,15 +164,15 @@ function wecomDecrypt(credentials: WecomInbox['credentials'], encrypted: string)
   }
 }
 
-/** The message's fields, after checking the signature the inbox's mode calls for and decrypting. */
-function wechatFields({ credentials, settings }: WechatInbox, req: Request): Record<string, string> {
+/** The message's fields and XML, after checking the signature the inbox's mode calls for and decrypting. */
+function wechatFields({ credentials, settings }: WechatInbox, req: Request): { fields: Record<string, string>; xml: string } {
   const body = typeof req.body === 'string' ? req.body : '';
   const encrypted = req.query.encrypt_type === 'aes';
   if (!encrypted) {
     if (settings.messageMode === 'safe') throw new AppError(400, 'this inbox is in safe mode: expected an encrypted message (encrypt_type=aes)');
     const q = query(req, ['signature', 'timestamp', 'nonce'], 'signature');
     if (!signaturesEqual(wechatSignature(credentials.token, q.timestamp, q.nonce), q.signature)) throw badSignature('signature');
-    return parseXml(body);
+    return { fields: parseXml(body), xml: body };
   }
   const q = query(req, ['msg_signature', 'timestamp', 'nonce'], 'msg_signature');
   const encrypt = parseXml(body).Encrypt;
@@ -158,7 +184,7 @@ function wechatFields({ credentials, settings }: WechatInbox, req: Request): Rec
   } catch (err) {
     throw new AppError(400, `the message could not be decrypted: ${(err as Error).message}`);
   }
-  return parseXml(xml);
+  return { fields: parseXml(xml), xml };
 }
 
 function parseXml(xml: string): Record<string, string> {

@@ -1,11 +1,18 @@
 // Test support: a local stand-in for the WeChat API on 127.0.0.1 that speaks
 // its documented protocol — `GET /cgi-bin/token` (client_credential) and
-// `POST /cgi-bin/message/custom/send?access_token=` — and records what it got.
+// `POST /cgi-bin/message/custom/send?access_token=` (text and menu messages) —
+// and records what it got.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface CustomMessage { touser: string; msgtype: string; text?: { content: string } }
+export interface CustomMessage {
+  touser: string;
+  msgtype: string;
+  text?: { content: string };
+  /** A menu message: the follower taps an item and WeChat sends its content back as a text message. */
+  msgmenu?: { head_content?: string; list: { id: string; content: string }[]; tail_content?: string };
+}
 
 export interface FakeWechatServer {
   url: string;
@@ -22,6 +29,8 @@ export interface FakeWechatServer {
   outage(errcode?: number): void;
   /** Every send to this openid is refused with this errcode (45015: outside the reply window). */
   refuseOpenid(openid: string, errcode: number): void;
+  /** Menu messages are refused as from an account that may not send them (40200), or with another errcode; undefined: accepted again. */
+  refuseMenus(errcode?: number): void;
   close(): Promise<void>;
 }
 
@@ -37,14 +46,34 @@ const ERRMSG: Record<number, string> = {
   42001: 'access_token expired',
   44002: 'empty post data',
   45015: 'response out of time limit or subscription is canceled',
+  45098: 'msgmenu list size is out of limit',
+  40200: 'invalid account type',
   47001: 'data format error',
 };
+
+/** A menu has at most this many items: WeChat answers 45098 for a longer list, but does not document the limit; 10 is WeCom's. */
+const MAX_MENU_ITEMS = 10;
+
+const nonEmptyString = (value: unknown) => typeof value === 'string' && value !== '';
+
+/** The errcode for a malformed menu (`{head_content?, list: [{id, content}], tail_content?}`, 1 to 10 items), or undefined. */
+function menuError(menu: unknown): number | undefined {
+  if (typeof menu !== 'object' || menu === null) return 44002;
+  const { head_content: head, list, tail_content: tail } = menu as Record<string, unknown>;
+  if ((head !== undefined && typeof head !== 'string') || (tail !== undefined && typeof tail !== 'string')) return 47001;
+  if (!Array.isArray(list) || list.length === 0) return 47001;
+  if (list.length > MAX_MENU_ITEMS) return 45098;
+  const wellFormed = (item: unknown) => typeof item === 'object' && item !== null
+    && nonEmptyString((item as Record<string, unknown>).id) && nonEmptyString((item as Record<string, unknown>).content);
+  return list.every(wellFormed) ? undefined : 47001;
+}
 
 export async function startFakeWechatServer(app: { appId: string; appSecret: string }): Promise<FakeWechatServer> {
   const tokens = new Set<string>();
   const failures: number[] = [];
   const refused = new Map<string, number>();
   let down: number | undefined;
+  let menusRefused: number | undefined;
   const fake = {
     url: '',
     sent: [] as CustomMessage[],
@@ -52,6 +81,7 @@ export async function startFakeWechatServer(app: { appId: string; appSecret: str
     failNextSend: (errcode: number) => { failures.push(errcode); },
     outage: (errcode?: number) => { down = errcode; },
     refuseOpenid: (openid: string, errcode: number) => { refused.set(openid, errcode); },
+    refuseMenus: (errcode?: number) => { menusRefused = errcode; },
     close: () => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }),
   };
 
@@ -85,8 +115,14 @@ export async function startFakeWechatServer(app: { appId: string; appSecret: str
       return error(res, 47001);
     }
     if (!message.touser) return error(res, 40003);
-    if (message.msgtype !== 'text' || typeof message.text?.content !== 'string' || !message.text.content) return error(res, 44002);
-    if (Buffer.byteLength(message.text.content) > 2048) return error(res, 45002);
+    if (message.msgtype === 'msgmenu') {
+      const invalid = menuError(message.msgmenu);
+      if (invalid !== undefined) return error(res, invalid);
+      if (menusRefused !== undefined) return error(res, menusRefused);
+    } else {
+      if (message.msgtype !== 'text' || typeof message.text?.content !== 'string' || !message.text.content) return error(res, 44002);
+      if (Buffer.byteLength(message.text.content) > 2048) return error(res, 45002);
+    }
     const refusal = refused.get(message.touser);
     if (refusal !== undefined) return error(res, refusal);
     fake.sent.push(message);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UnsupportedWechatMessage, dedupeKey, inboundText, parseWechatInbound } from './message';
+import { UnsupportedWechatMessage, dedupeKey, inboundText, parseWechatInbound, startsConversation, wechatInboundMessage } from './message';
 import type { WechatInbound } from './message';
 import { XmlRejected, parseWechatXml } from './xml';
 
@@ -73,6 +73,25 @@ describe('parseWechatInbound: messages', () => {
   <Url><![CDATA[https://mp.weixin.qq.com]]></Url>
   <MsgId>1234567890123456</MsgId>`);
     expect(m).toEqual({ ...COMMON, kind: 'link', title: '公众平台官网链接', description: '公众平台官网链接', url: 'https://mp.weixin.qq.com', msgId: '1234567890123456' });
+  });
+});
+
+describe('parseWechatInbound: a tapped menu item', () => {
+  // What WeChat posts when the follower taps an item of a menu message
+  // (msgmenu): a text message whose Content is the item's content, with the
+  // item's id in bizmsgmenuid.
+  const tap = () => inbound(`<MsgType><![CDATA[text]]></MsgType>
+  <Content><![CDATA[5 非常满意]]></Content>
+  <MsgId>25373744922163388</MsgId>
+  <bizmsgmenuid>5</bizmsgmenuid>`);
+
+  it('reads it as the text the follower chose, the menu id ignored', () => {
+    expect(tap()).toEqual({ ...COMMON, kind: 'text', content: '5 非常满意', msgId: '25373744922163388' });
+  });
+
+  it('gives the item content as the message text and dedupes it by MsgId like any text', () => {
+    expect(inboundText(tap())).toBe('5 非常满意');
+    expect(dedupeKey(tap())).toBe('25373744922163388');
   });
 });
 
@@ -180,5 +199,68 @@ describe('inboundText', () => {
     ['event', { ...COMMON, kind: 'event', event: 'subscribe' }, 'subscribe'],
   ])('gives %s', (_label, message, expected) => {
     expect(inboundText(message)).toBe(expected);
+  });
+});
+
+describe('wechatInboundMessage: what each message becomes for its conversation', () => {
+  const at = { receivedAt: 1_700_000_000_000 };
+  const sent = { sentAt: COMMON.createTime * 1000, receivedAt: at.receivedAt };
+
+  it('text: the content, face codes as emoji', () => {
+    const m = inbound('<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[谢谢/::)]]></Content><MsgId>22614236788374836</MsgId>');
+    expect(wechatInboundMessage(m, at)).toEqual({ providerMessageId: '22614236788374836', type: 'text', text: '谢谢🙂', ...sent });
+  });
+
+  it('image: a bilingual placeholder, the picture by PicUrl and MediaId', () => {
+    const m = inbound('<MsgType><![CDATA[image]]></MsgType><PicUrl><![CDATA[http://mmbiz.qpic.cn/mmbiz_jpg/abc/0]]></PicUrl><MediaId><![CDATA[media_id]]></MediaId><MsgId>1</MsgId>');
+    expect(wechatInboundMessage(m, at)).toEqual({
+      providerMessageId: '1', type: 'image', text: '[图片 Image]', media: [{ kind: 'image', url: 'http://mmbiz.qpic.cn/mmbiz_jpg/abc/0', providerMediaId: 'media_id' }], ...sent,
+    });
+  });
+
+  it('voice: WeChat\'s Recognition as the text when present, else the placeholder; the recording by MediaId', () => {
+    const heard = inbound('<MsgType><![CDATA[voice]]></MsgType><MediaId><![CDATA[vm]]></MediaId><Format><![CDATA[amr]]></Format><Recognition><![CDATA[腾讯微信团队]]></Recognition><MsgId>2</MsgId>');
+    const silent = inbound('<MsgType><![CDATA[voice]]></MsgType><MediaId><![CDATA[vm]]></MediaId><Format><![CDATA[speex]]></Format><Recognition><![CDATA[]]></Recognition><MsgId>3</MsgId>');
+    expect(wechatInboundMessage(heard, at)).toMatchObject({ type: 'voice', text: '腾讯微信团队', media: [{ kind: 'voice', providerMediaId: 'vm', mime: 'audio/amr' }] });
+    expect(wechatInboundMessage(silent, at)).toMatchObject({ type: 'voice', text: '[语音 Voice]', media: [{ kind: 'voice', providerMediaId: 'vm', mime: 'audio/speex' }] });
+  });
+
+  it('video and short video: the clip by MediaId', () => {
+    for (const type of ['video', 'shortvideo']) {
+      const m = inbound(`<MsgType><![CDATA[${type}]]></MsgType><MediaId><![CDATA[v]]></MediaId><ThumbMediaId><![CDATA[t]]></ThumbMediaId><MsgId>4</MsgId>`);
+      expect(wechatInboundMessage(m, at)).toMatchObject({ type: 'video', text: '[视频 Video]', media: [{ kind: 'video', providerMediaId: 'v' }] });
+    }
+  });
+
+  it('location: Location_X is the latitude, Location_Y the longitude, Label the text', () => {
+    const m = inbound('<MsgType><![CDATA[location]]></MsgType><Location_X>23.134521</Location_X><Location_Y>113.358803</Location_Y><Scale>20</Scale><Label><![CDATA[位置信息]]></Label><MsgId>5</MsgId>');
+    expect(wechatInboundMessage(m, at)).toMatchObject({ type: 'location', text: '位置信息', location: { latitude: 23.134521, longitude: 113.358803, label: '位置信息' } });
+  });
+
+  it('link: rich, with its title, description and URL', () => {
+    const m = inbound('<MsgType><![CDATA[link]]></MsgType><Title><![CDATA[公众平台官网链接]]></Title><Description><![CDATA[官网]]></Description><Url><![CDATA[https://mp.weixin.qq.com]]></Url><MsgId>6</MsgId>');
+    expect(wechatInboundMessage(m, at)).toMatchObject({
+      type: 'rich', text: '公众平台官网链接\nhttps://mp.weixin.qq.com', link: { url: 'https://mp.weixin.qq.com', title: '公众平台官网链接', description: '官网' },
+    });
+  });
+
+  it('events: subscribe, unsubscribe and a menu click, with their key; only subscribe and click start a conversation', () => {
+    const event = (body: string) => inbound(`<MsgType><![CDATA[event]]></MsgType>${body}`);
+    const subscribe = event('<Event><![CDATA[subscribe]]></Event><EventKey><![CDATA[qrscene_123]]></EventKey>');
+    const unsubscribe = event('<Event><![CDATA[unsubscribe]]></Event>');
+    const click = event('<Event><![CDATA[CLICK]]></Event><EventKey><![CDATA[V1001_TODAY_MUSIC]]></EventKey>');
+    const view = event('<Event><![CDATA[VIEW]]></Event><EventKey><![CDATA[https://www.qq.com/]]></EventKey>');
+    expect(wechatInboundMessage(subscribe, at)).toMatchObject({
+      providerMessageId: 'oMgHVjngRipVsoxg6TuX3vz6glDg:1348831860:subscribe', type: 'event', text: '[关注 Followed the account]', event: { name: 'subscribe', key: 'qrscene_123' },
+    });
+    expect(wechatInboundMessage(unsubscribe, at)).toMatchObject({ type: 'event', text: '[取消关注 Unfollowed the account]', event: { name: 'unsubscribe' } });
+    expect(wechatInboundMessage(click, at)).toMatchObject({ type: 'event', text: '[菜单 Menu] V1001_TODAY_MUSIC', event: { name: 'click', key: 'V1001_TODAY_MUSIC' } });
+    expect(wechatInboundMessage(view, at)).toMatchObject({ type: 'event', text: '[事件 Event] view', event: { name: 'view', key: 'https://www.qq.com/' } });
+    expect([subscribe, unsubscribe, click, view].map(startsConversation)).toEqual([true, false, true, false]);
+  });
+
+  it('keeps the (decrypted) XML as the raw payload', () => {
+    const xml = `${HEAD}<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[hi]]></Content><MsgId>7</MsgId></xml>`;
+    expect(wechatInboundMessage(parseWechatInbound(parseWechatXml(xml)), { ...at, xml }).raw).toEqual({ format: 'xml', body: xml });
   });
 });

@@ -1,5 +1,7 @@
 // Typed view of an inbound WeChat Official Account / WeCom message, from the
 // flattened fields of parseWechatXml.
+import type { InboundMessage, MediaRef } from '../../types';
+import { PLACEHOLDERS, rawPayload, unifiedMessageSchema } from '../../unified-message';
 import { faceCodesToEmoji } from './emoji';
 import { XmlRejected } from './xml';
 
@@ -119,4 +121,62 @@ export function inboundText(m: WechatInbound): string {
     case 'link': return `${m.title}\n${m.url}`;
     case 'event': return m.event;
   }
+}
+
+/** The unified message's text limit. */
+const MAX_TEXT = unifiedMessageSchema.properties.text.maxLength;
+
+/** WeChat's voice Format, as a MIME type. */
+const VOICE_MIME: Record<string, string> = { amr: 'audio/amr', speex: 'audio/speex' };
+
+/** What an event becomes as text, in both languages (the conversation's language is not known here). */
+function eventText(m: Extract<WechatInbound, { kind: 'event' }>): string {
+  if (m.event === 'subscribe') return '[关注 Followed the account]';
+  if (m.event === 'unsubscribe') return '[取消关注 Unfollowed the account]';
+  if (m.event === 'click') return `[菜单 Menu] ${m.eventKey ?? ''}`.trim();
+  return `${PLACEHOLDERS.event} ${m.event}`;
+}
+
+/**
+ * Events a conversation is started (or told) for: following the account and
+ * tapping a menu item. The rest (unfollowing, opening a menu link, location
+ * reports) are acknowledged and dropped: delivering starts a conversation
+ * when none is open, and there is nobody to answer after an unfollow.
+ */
+export function startsConversation(m: WechatInbound): boolean {
+  return m.kind !== 'event' || m.event === 'subscribe' || m.event === 'click';
+}
+
+/**
+ * The message as its conversation takes it (the unified message's content):
+ * the text always readable on its own (a transcript, a place name, a
+ * bilingual placeholder such as "[图片 Image]"), media by reference (PicUrl,
+ * MediaId: fetch them through the WeChat API), and the decrypted XML as the
+ * raw payload.
+ */
+export function wechatInboundMessage(m: WechatInbound, opts: { receivedAt: number; xml?: string }): InboundMessage {
+  const media = (ref: MediaRef): { media: MediaRef[] } => ({ media: [ref] });
+  const content = ((): Omit<InboundMessage, 'providerMessageId' | 'receivedAt'> => {
+    switch (m.kind) {
+      case 'text': return { type: 'text', text: faceCodesToEmoji(m.content) };
+      case 'image': return { type: 'image', text: '', ...media({ kind: 'image', url: m.picUrl, providerMediaId: m.mediaId }) };
+      case 'voice': {
+        const mime = VOICE_MIME[m.format.toLowerCase()];
+        return { type: 'voice', text: m.recognition ?? '', ...media({ kind: 'voice', providerMediaId: m.mediaId, ...(mime ? { mime } : {}) }) };
+      }
+      case 'video': return { type: 'video', text: '', ...media({ kind: 'video', providerMediaId: m.mediaId }) };
+      case 'location': return { type: 'location', text: m.label, location: { latitude: m.latitude, longitude: m.longitude, ...(m.label ? { label: m.label } : {}) } };
+      case 'link': return { type: 'rich', text: inboundText(m), link: { url: m.url, ...(m.title ? { title: m.title } : {}), ...(m.description ? { description: m.description } : {}) } };
+      case 'event': return { type: 'event', text: eventText(m), event: { name: m.event, ...(m.eventKey ? { key: m.eventKey } : {}) } };
+    }
+  })();
+  const text = (content.text.trim() || PLACEHOLDERS[content.type ?? 'text']).slice(0, MAX_TEXT);
+  return {
+    providerMessageId: dedupeKey(m),
+    ...content,
+    text,
+    receivedAt: opts.receivedAt,
+    sentAt: m.createTime * 1000,
+    ...(opts.xml ? { raw: rawPayload('xml', opts.xml) } : {}),
+  };
 }

@@ -3,15 +3,22 @@
 // `POST /cgi-bin/kf/sync_msg` and `POST /cgi-bin/kf/send_msg`, all with
 // `?access_token=` — and records what it got. Customers "write" through
 // customerWrites(), which queues the message and returns the callback Token
-// the test then sends in its kf_msg_or_event callback.
+// the test then sends in its kf_msg_or_event callback; tapping an item of a
+// menu message is writing its content, with the item's id as `menu_id`.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface KfSentMessage { touser: string; open_kfid: string; msgid?: string; msgtype: string; text?: { content: string } }
+/** A menu item; send_msg also has `view`, `miniprogram` and `text` items, which the fake checks only loosely. */
+export interface KfMenuItem { type: string; click?: { id: string; content: string } }
+export interface KfSentMessage {
+  touser: string; open_kfid: string; msgid?: string; msgtype: string; text?: { content: string };
+  msgmenu?: { head_content?: string; list: KfMenuItem[]; tail_content?: string };
+}
 export interface KfSyncRequest { cursor?: string; token?: string; limit?: number; open_kfid?: string }
 export interface KfMessage {
-  msgid: string; open_kfid: string; external_userid: string; send_time: number; origin: number; msgtype: string; text?: { content: string };
+  msgid: string; open_kfid: string; external_userid: string; send_time: number; origin: number; msgtype: string;
+  text?: { content: string; menu_id?: string };
 }
 
 export interface FakeWecomServer {
@@ -25,8 +32,8 @@ export interface FakeWecomServer {
   lastCursor: string | undefined;
   /** Messages per sync_msg page at most (default: the request's limit). */
   pageSize: number;
-  /** A customer writes to the account: the message is queued; answers the callback Token. */
-  customerWrites(externalUserId: string, content: string): string;
+  /** A customer writes to the account (or taps menu item `menuId`, whose content is `content`): the message is queued; answers the callback Token. */
+  customerWrites(externalUserId: string, content: string, menuId?: string): string;
   /** The next sync_msg page starts this many messages before its cursor (WeCom may repeat messages). */
   overlapNext(count: number): void;
   /** The next send_msg answers this errcode once; 42001 also revokes the token it was called with. */
@@ -51,6 +58,29 @@ const ERRMSG: Record<number, string> = {
   40058: 'invalid limit',
 };
 
+/** send_msg's menu limits: 10 items; head and tail 1024 bytes; a click item's id 1–64 and content 1–128 bytes. */
+const MENU = { items: 10, headBytes: 1024, idBytes: 64, contentBytes: 128 };
+
+const bytesWithin = (value: unknown, min: number, max: number) =>
+  typeof value === 'string' && Buffer.byteLength(value) >= min && Buffer.byteLength(value) <= max;
+
+/** The errcode for a malformed menu message, or undefined when send_msg takes it. */
+function menuError(menu: KfSentMessage['msgmenu'] | undefined): number | undefined {
+  if (typeof menu !== 'object' || menu === null || !Array.isArray(menu.list)) return 47001;
+  for (const text of [menu.head_content, menu.tail_content]) {
+    if (text !== undefined && !bytesWithin(text, 0, MENU.headBytes)) return typeof text === 'string' ? 45002 : 47001;
+  }
+  if (menu.list.length === 0 || menu.list.length > MENU.items) return 47001;
+  const wellFormed = (item: unknown) => {
+    if (typeof item !== 'object' || item === null) return false;
+    const { type, ...rest } = item as Record<string, unknown>;
+    if (type !== 'click') return typeof type === 'string' && ['view', 'miniprogram', 'text'].includes(type) && typeof rest[type] === 'object';
+    const click = rest.click as Record<string, unknown> | undefined;
+    return bytesWithin(click?.id, 1, MENU.idBytes) && bytesWithin(click?.content, 1, MENU.contentBytes);
+  };
+  return menu.list.every(wellFormed) ? undefined : 47001;
+}
+
 export async function startFakeWecomServer(app: { corpId: string; secret: string; openKfId: string }): Promise<FakeWecomServer> {
   const tokens = new Set<string>();
   const msgTokens = new Set<string>();
@@ -65,10 +95,10 @@ export async function startFakeWecomServer(app: { corpId: string; secret: string
     tokensIssued: 0,
     lastCursor: undefined,
     pageSize: Number.POSITIVE_INFINITY,
-    customerWrites(externalUserId, content) {
+    customerWrites(externalUserId, content, menuId) {
       messages.push({
         msgid: randomBytes(16).toString('hex'), open_kfid: app.openKfId, external_userid: externalUserId,
-        send_time: Math.floor(Date.now() / 1000), origin: 3, msgtype: 'text', text: { content },
+        send_time: Math.floor(Date.now() / 1000), origin: 3, msgtype: 'text', text: { content, ...(menuId ? { menu_id: menuId } : {}) },
       });
       const token = `ENC${randomBytes(18).toString('base64url')}`;
       msgTokens.add(token);
@@ -135,8 +165,13 @@ export async function startFakeWecomServer(app: { corpId: string; secret: string
     if (msg.open_kfid !== app.openKfId) return error(res, 95000);
     if (!msg.touser || !messages.some((m) => m.external_userid === msg.touser)) return error(res, 95018);
     if (msg.msgid !== undefined && !/^[0-9a-zA-Z_-]{1,32}$/.test(msg.msgid)) return error(res, 47001);
-    if (msg.msgtype !== 'text' || typeof msg.text?.content !== 'string' || !msg.text.content) return error(res, 44004);
-    if (Buffer.byteLength(msg.text.content) > 2048) return error(res, 45002);
+    if (msg.msgtype === 'msgmenu') {
+      const invalid = menuError(msg.msgmenu);
+      if (invalid !== undefined) return error(res, invalid);
+    } else {
+      if (msg.msgtype !== 'text' || typeof msg.text?.content !== 'string' || !msg.text.content) return error(res, 44004);
+      if (Buffer.byteLength(msg.text.content) > 2048) return error(res, 45002);
+    }
     const msgid = msg.msgid ?? randomBytes(16).toString('hex');
     if (!sentIds.has(msgid)) {
       sentIds.add(msgid);

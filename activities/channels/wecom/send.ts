@@ -1,16 +1,23 @@
 // Sending to a WeChat customer through WeCom customer service
-// (`/cgi-bin/kf/send_msg`) from the inbox's account (open_kfid). Each part
-// carries a msgid derived from our message id, so WeCom can tell a retried
-// send from a new one. Transient trouble throws (the activity retries with
-// backoff); a permanent refusal is returned as a failed delivery.
+// (`/cgi-bin/kf/send_msg`) from the inbox's account (open_kfid). A message with
+// choices goes out as a menu message (`msgmenu` with `click` items): the
+// customer taps one and it comes back through sync_msg as a text message with
+// the item's content. Each part carries a msgid derived from our message id,
+// so WeCom can tell a retried send from a new one. Transient trouble throws
+// (the activity retries with backoff); a permanent refusal is returned as a
+// failed delivery.
 import { createHash } from 'node:crypto';
 import type { Delivery, OutboundToSend } from '../index';
-import { splitByBytes } from '../wechat/send';
+import { messageParts, type MenuLimits, type MessagePart } from '../wechat/send';
 import { WecomRefused, wecomApi, type WecomApi } from './api';
 import type { WecomInbox } from './inbox';
 
-/** send_msg's limit for one text message's content. */
-const MAX_TEXT_BYTES = 2048;
+/**
+ * send_msg's documented limits: a text's content 2048 bytes; a menu's
+ * head_content 1024 bytes, at most 10 items, a click item's id 1–64 and its
+ * content 1–128 bytes.
+ */
+const LIMITS: MenuLimits = { maxTextBytes: 2048, maxHeadBytes: 1024, maxItems: 10, maxIdBytes: 64, maxLabelBytes: 128 };
 
 export interface WecomSenderDeps {
   /** The inbox with its credentials opened; undefined when it no longer exists. */
@@ -35,12 +42,10 @@ export function wecomSender(deps: WecomSenderDeps) {
     if (!inbox) return { status: 'failed', error: `inbox "${msg.inboxId}" no longer exists` };
     const openKfId = await deps.openKfId(msg.inboxId);
     if (!openKfId) return { status: 'failed', error: 'no WeCom customer-service account (open_kfid) known for this inbox' };
-    const parts = splitByBytes(msg.text, MAX_TEXT_BYTES);
+    const parts = messageParts(msg.text, msg.choices, LIMITS);
     try {
       for (let i = progress.get(msg.id) ?? 0; i < parts.length; i++) {
-        await api.post(inbox, '/cgi-bin/kf/send_msg', {
-          touser: msg.visitorId, open_kfid: openKfId, msgid: wecomMsgId(msg.id, i), msgtype: 'text', text: { content: parts[i] },
-        });
+        await api.post(inbox, '/cgi-bin/kf/send_msg', { touser: msg.visitorId, open_kfid: openKfId, msgid: wecomMsgId(msg.id, i), ...body(parts[i]!) });
         progress.set(msg.id, i + 1);
       }
       progress.delete(msg.id);
@@ -50,5 +55,14 @@ export function wecomSender(deps: WecomSenderDeps) {
       progress.delete(msg.id);
       return { status: 'failed', error: err.message };
     }
+  };
+}
+
+/** A part's msgtype and content as send_msg takes them. */
+function body(part: MessagePart) {
+  if (part.kind === 'text') return { msgtype: 'text', text: { content: part.content } };
+  return {
+    msgtype: 'msgmenu',
+    msgmenu: { head_content: part.head, list: part.choices.map((c) => ({ type: 'click', click: { id: c.id, content: c.label } })) },
   };
 }

@@ -7,7 +7,8 @@
 // a bounded number of times; a message delivered twice (a retried page, an
 // overlapping pull) is dropped by its conversation (providerMessageId).
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { InboundMessage } from '../../types';
+import type { ContentType, InboundMessage, MediaRef } from '../../types';
+import { rawPayload } from '../../unified-message';
 import { faceCodesToEmoji } from '../wechat/emoji';
 import { WecomRefused, wecomApi, type WecomApi } from './api';
 import type { WecomKfCallback } from './callback';
@@ -44,8 +45,12 @@ export interface SyncedMessage {
   origin?: number;
   msgtype?: string;
   text?: { content?: string; menu_id?: string };
-  location?: { name?: string; address?: string };
-  link?: { title?: string; url?: string };
+  image?: { media_id?: string };
+  voice?: { media_id?: string };
+  video?: { media_id?: string };
+  file?: { media_id?: string };
+  location?: { name?: string; address?: string; latitude?: number; longitude?: number };
+  link?: { title?: string; desc?: string; url?: string; pic_url?: string };
 }
 
 export interface SyncReply { next_cursor?: string; has_more?: number | boolean; msg_list?: SyncedMessage[] }
@@ -139,8 +144,56 @@ export function customerMessage(m: SyncedMessage, openKfId: string): { visitorId
   if (m.open_kfid !== undefined && m.open_kfid !== openKfId) return undefined;
   if (typeof m.external_userid !== 'string' || !EXTERNAL_USERID.test(m.external_userid)) return undefined;
   const text = (textOf(m).trim() || PLACEHOLDERS[m.msgtype ?? ''] || '[消息 Message]').slice(0, MAX_TEXT_LENGTH);
-  const sentAt = typeof m.send_time === 'number' && Number.isFinite(m.send_time) && m.send_time > 0 ? m.send_time * 1000 : Date.now();
-  return { visitorId: m.external_userid, inbound: { providerMessageId: m.msgid, text, receivedAt: sentAt } };
+  const sentAt = typeof m.send_time === 'number' && Number.isFinite(m.send_time) && m.send_time > 0 ? m.send_time * 1000 : undefined;
+  return {
+    visitorId: m.external_userid,
+    inbound: {
+      providerMessageId: m.msgid, ...contentOf(m), text, receivedAt: Date.now(), ...(sentAt ? { sentAt } : {}),
+      raw: rawPayload('json', JSON.stringify(m)),
+    },
+  };
+}
+
+/** sync_msg's message types that only refer to a file (media_id: fetch it with media/get). */
+const MEDIA_TYPES: Record<string, { kind: MediaRef['kind']; mime?: string }> = {
+  image: { kind: 'image' },
+  // Recordings come as AMR unless sync_msg is asked for another voice_format.
+  voice: { kind: 'voice', mime: 'audio/amr' },
+  video: { kind: 'video' },
+  file: { kind: 'file' },
+};
+/** Cards the customer shared: readable as their placeholder, shown as rich content. */
+const RICH_TYPES = new Set(['link', 'business_card', 'miniprogram', 'msgmenu', 'channels_shop_product', 'channels_shop_order']);
+
+const nonEmpty = (value: unknown, max = 2048): string | undefined => (typeof value === 'string' && value.trim() && value.length <= max ? value : undefined);
+const coordinate = (value: unknown, limit: number): number | undefined =>
+  typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= limit ? value : undefined;
+
+/** What the message carries besides its text (the unified message's content); a field out of shape is left out. */
+function contentOf(m: SyncedMessage): Pick<InboundMessage, 'type' | 'media' | 'location' | 'link'> {
+  const type = m.msgtype ?? '';
+  const media = MEDIA_TYPES[type];
+  if (media) {
+    const mediaId = nonEmpty((m[type as keyof SyncedMessage] as { media_id?: unknown } | undefined)?.media_id, 512);
+    return { type: media.kind as ContentType, ...(mediaId ? { media: [{ kind: media.kind, providerMediaId: mediaId, ...(media.mime ? { mime: media.mime } : {}) }] } : {}) };
+  }
+  if (type === 'location') {
+    const latitude = coordinate(m.location?.latitude, 90);
+    const longitude = coordinate(m.location?.longitude, 180);
+    const label = [m.location?.name, m.location?.address].filter((v) => nonEmpty(v, 500)).join(' ');
+    return latitude !== undefined && longitude !== undefined
+      ? { type: 'location', location: { latitude, longitude, ...(label ? { label } : {}) } }
+      : { type: 'location' };
+  }
+  if (RICH_TYPES.has(type)) {
+    const url = type === 'link' ? nonEmpty(m.link?.url) : undefined;
+    if (!url) return { type: 'rich' };
+    const title = nonEmpty(m.link?.title, 1000);
+    const description = nonEmpty(m.link?.desc, 2000);
+    const imageUrl = nonEmpty(m.link?.pic_url);
+    return { type: 'rich', link: { url, ...(title ? { title } : {}), ...(description ? { description } : {}), ...(imageUrl ? { imageUrl } : {}) } };
+  }
+  return { type: 'text' };
 }
 
 function textOf(m: SyncedMessage): string {

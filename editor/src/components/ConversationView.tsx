@@ -3,6 +3,7 @@ import {
   acceptConversation,
   closeConversation,
   getConversation,
+  requestSurvey,
   replyToConversation,
   type Conversation,
   type ConversationDetail,
@@ -107,6 +108,16 @@ export function ConversationView({ token, meId, conversationId, onChanged }: Con
               onClick={() => update('accept', () => acceptConversation(token, conversationId))}
             >
               {t('detail.accept')}
+            </Button>
+          )}
+          {canClose && !outcome && (
+            <Button
+              data-testid="agent-ask-rating"
+              busy={action.busy === 'survey'}
+              disabled={action.busy !== null}
+              onClick={() => update('survey', () => requestSurvey(token, conversationId))}
+            >
+              {t('detail.askRating')}
             </Button>
           )}
           {canClose && (

@@ -1,7 +1,9 @@
 import { useEffect, useRef } from 'react';
-import type { Message } from '../api';
+import type { Message, MessageChoice } from '../api';
 import { formatTime, useI18n } from '../i18n';
-import { surveyAnswers, type PendingMessage } from '../transcript';
+import {
+  captionOf, choiceStates, messageContents, surveyAnswers, type ChoiceState, type MessageContent, type PendingMessage,
+} from '../transcript';
 
 type Perspective = 'visitor' | 'agent';
 
@@ -16,14 +18,17 @@ interface MessageListProps {
   /** The survey message whose stars can be clicked (visitor side only). */
   openSurveyId?: string;
   onRate?: (stars: number) => void;
+  /** Sends a picked choice's label as the visitor's message (visitor side only; the agent sees the choices read-only). */
+  onChoose?: (label: string) => void;
   onRetry?: (message: PendingMessage) => void;
 }
 
 export function MessageList(props: MessageListProps) {
-  const { perspective, messages, pending = [], label, emptyText, testId, openSurveyId, onRate, onRetry } = props;
+  const { perspective, messages, pending = [], label, emptyText, testId, openSurveyId, onRate, onChoose, onRetry } = props;
   const listRef = useRef<HTMLOListElement>(null);
   const count = messages.length + pending.length;
   const answers = surveyAnswers(messages);
+  const choices = choiceStates({ messages, pending });
 
   useEffect(() => {
     const list = listRef.current;
@@ -41,6 +46,8 @@ export function MessageList(props: MessageListProps) {
           surveyOpen={message.id === openSurveyId}
           surveyAnswer={answers.get(message.id)}
           onRate={onRate}
+          choiceState={choices.get(message.id)}
+          onChoose={onChoose}
         />
       ))}
       {pending.map((message) => (
@@ -51,7 +58,8 @@ export function MessageList(props: MessageListProps) {
 }
 
 function side(message: Message, perspective: Perspective): 'self' | 'other' | 'center' {
-  if (message.author === 'system') return 'center';
+  // A channel event (the visitor followed the account, tapped a menu) reads as a line of its own, like a system note.
+  if (message.author === 'system' || message.type === 'event') return 'center';
   return (message.author === 'visitor') === (perspective === 'visitor') ? 'self' : 'other';
 }
 
@@ -61,9 +69,11 @@ interface MessageItemProps {
   surveyOpen: boolean;
   surveyAnswer?: number;
   onRate?: (stars: number) => void;
+  choiceState?: ChoiceState;
+  onChoose?: (label: string) => void;
 }
 
-function MessageItem({ message, perspective, surveyOpen, surveyAnswer, onRate }: MessageItemProps) {
+function MessageItem({ message, perspective, surveyOpen, surveyAnswer, onRate, choiceState, onChoose }: MessageItemProps) {
   const { t, lang } = useI18n();
   const author =
     message.author === 'visitor'
@@ -72,19 +82,26 @@ function MessageItem({ message, perspective, surveyOpen, surveyAnswer, onRate }:
         ? message.agentName || t('author.agent')
         : t(`author.${message.author}` as const);
   const isSurvey = message.kind === 'survey';
+  const choices = message.choices?.length ? message.choices : undefined;
   return (
     <li
       className={`msg msg-${message.author} msg-${side(message, perspective)}`}
       data-testid="message"
       data-author={message.author}
       data-kind={message.kind ?? 'text'}
+      data-type={message.type ?? 'text'}
     >
       <div className="msg-meta">
         <span className="msg-author">{author}</span>
         <time dateTime={message.at}>{formatTime(message.at, lang)}</time>
       </div>
-      <div className="msg-bubble">{message.text}</div>
-      {isSurvey && perspective === 'visitor' && onRate && (
+      <MessageBody message={message} />
+      {/* A survey with choices is answered with them; the stars stay for one without. */}
+      {choices && perspective === 'visitor' && onChoose && (
+        <ChoiceButtons choices={choices} state={choiceState} onChoose={onChoose} />
+      )}
+      {choices && perspective === 'agent' && <ChoiceChips choices={choices} state={choiceState} />}
+      {!choices && isSurvey && perspective === 'visitor' && onRate && (
         <SurveyStars enabled={surveyOpen} answer={surveyAnswer} onRate={onRate} />
       )}
     </li>
@@ -138,4 +155,145 @@ function SurveyStars({ enabled, answer = 0, onRate }: SurveyStarsProps) {
       ))}
     </div>
   );
+}
+
+interface ChoicesProps {
+  choices: MessageChoice[];
+  state?: ChoiceState;
+}
+
+/** The visitor's answers as buttons; closed once anything answers the message, the picked one marked. */
+function ChoiceButtons({ choices, state, onChoose }: ChoicesProps & { onChoose: (label: string) => void }) {
+  const { t } = useI18n();
+  const open = state?.open ?? true;
+  return (
+    <div className="choices" role="group" aria-label={t('choices.label')} data-testid="choices" data-open={open}>
+      {choices.map((choice) => {
+        const chosen = choice.id === state?.chosenId;
+        return (
+          <button
+            key={choice.id}
+            type="button"
+            className={chosen ? 'choice chosen' : 'choice'}
+            disabled={!open}
+            data-testid="choice"
+            data-choice-id={choice.id}
+            onClick={() => onChoose(choice.label)}
+          >
+            {choice.label}
+            {chosen && <span className="visually-hidden"> ({t('choices.chosen')})</span>}
+          </button>
+        );
+      })}
+    </div>
+  );
+}
+
+/** What the visitor was offered, for the agent: not clickable, the visitor's pick marked. */
+function ChoiceChips({ choices, state }: ChoicesProps) {
+  const { t } = useI18n();
+  return (
+    <ul className="choices choice-chips" aria-label={t('choices.offered')} data-testid="choices">
+      {choices.map((choice) => {
+        const chosen = choice.id === state?.chosenId;
+        return (
+          <li key={choice.id} className={chosen ? 'choice chosen' : 'choice'} data-choice-id={choice.id}>
+            {choice.label}
+            {chosen && <span className="visually-hidden"> ({t('choices.chosenByVisitor')})</span>}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+/** A message's content as the transcript shows it: its words, and what it carries (picture, recording, file, place, event, link). */
+function MessageBody({ message }: { message: Message }) {
+  const contents = messageContents(message);
+  const caption = captionOf(message, contents);
+  const [first] = contents;
+  if (first?.kind === 'event') return <EventLine content={first} />;
+  return (
+    <>
+      {contents.map((content, i) => content.kind !== 'text' && content.kind !== 'event' && <ContentView key={i} content={content} />)}
+      {caption !== undefined && <div className="msg-bubble">{caption}</div>}
+    </>
+  );
+}
+
+const THUMBNAIL = { maxWidth: 240, maxHeight: 240, display: 'block', borderRadius: 6 } as const;
+
+function ContentView({ content }: { content: Exclude<MessageContent, { kind: 'text' | 'event' }> }) {
+  const { t } = useI18n();
+  const external = { target: '_blank', rel: 'noopener noreferrer' } as const;
+  switch (content.kind) {
+    case 'image':
+      // Providers' image hosts (WeChat's mmbiz.qpic.cn) refuse requests that carry our page as referrer.
+      return content.href ? (
+        <a className="msg-media msg-image" href={content.href} {...external} referrerPolicy="no-referrer" title={t('content.imageOpen')} data-testid="message-image">
+          <img src={content.href} alt={t('content.image')} loading="lazy" referrerPolicy="no-referrer" style={THUMBNAIL} />
+        </a>
+      ) : (
+        <div className="msg-note" data-testid="message-image">{t('content.image')} · {t('content.atProvider')}</div>
+      );
+    case 'voice': {
+      const note = content.transcript === 'provider' ? 'content.voiceProvider' : content.transcript === 'recognizer' ? 'content.voiceRecognizer' : 'content.voiceNone';
+      return (
+        <div className="msg-note msg-voice" data-testid="message-voice" data-transcript={content.transcript ?? 'none'}>
+          <span aria-hidden="true">🎤 </span>{t(note)}
+          {content.href && <> · <a href={content.href} {...external}>{t('content.voiceOpen')}</a></>}
+        </div>
+      );
+    }
+    case 'video':
+      return (
+        <div className="msg-note msg-video" data-testid="message-video">
+          <span aria-hidden="true">🎬 </span>
+          {content.href ? <a href={content.href} {...external}>{t('content.videoOpen')}</a> : <>{t('content.video')} · {t('content.atProvider')}</>}
+        </div>
+      );
+    case 'file': {
+      const name = content.name ?? t('content.file');
+      const size = content.media.size !== undefined ? ` (${formatSize(content.media.size)})` : '';
+      return (
+        <div className="msg-note msg-file" data-testid="message-file">
+          <span aria-hidden="true">📎 </span>
+          {content.href
+            ? <a href={content.href} download={content.name ?? true}>{t('content.download', { name })}{size}</a>
+            : <>{name}{size} · {t('content.atProvider')}</>}
+        </div>
+      );
+    }
+    case 'location':
+      return (
+        <div className="msg-note msg-location" data-testid="message-location">
+          <span aria-hidden="true">📍 </span>
+          <span className="visually-hidden">{t('content.location')}: </span>
+          {content.label && <>{content.label} · </>}
+          {t('content.coordinates', { lat: content.latitude.toFixed(6), lng: content.longitude.toFixed(6) })}
+        </div>
+      );
+    case 'rich':
+      return content.href ? (
+        <div className="msg-note msg-link" data-testid="message-link">
+          <span aria-hidden="true">🔗 </span>
+          <a href={content.href} {...external}>{content.title ?? content.href}</a>
+          {content.description && <div>{content.description}</div>}
+        </div>
+      ) : null;
+  }
+}
+
+function EventLine({ content }: { content: Extract<MessageContent, { kind: 'event' }> }) {
+  const { t } = useI18n();
+  const text = content.event === 'menu'
+    ? t('content.event.menu', { key: content.key ?? '' })
+    : content.event === 'other' ? t('content.event.other', { name: content.name }) : t(`content.event.${content.event}`);
+  return <div className="msg-event" data-testid="message-event" data-event={content.name}>{text}</div>;
+}
+
+function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }

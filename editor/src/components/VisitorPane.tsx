@@ -98,6 +98,7 @@ function VisitorChat({ inboxId, visitorId }: { inboxId: string; visitorId: strin
         testId="visitor-transcript"
         openSurveyId={openSurveyId(chat.transcript)}
         onRate={(stars) => void chat.send(String(stars))}
+        onChoose={(label) => void chat.send(label)}
         onRetry={(message) => void chat.send(message.text, message.clientMessageId)}
       />
       <ErrorNotice error={chat.error} onDismiss={chat.dismissError} />

@@ -1,0 +1,153 @@
+// The Weibo sender against a local server that speaks the fan-service reply
+// API (POST /2/messages/reply.json, form-encoded, errors as {error, error_code}):
+// replies, long replies split under the limit, retries of transient trouble,
+// and refusals recorded as failed deliveries.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestStore } from '../../../test/support/env';
+import { weiboApp, weiboUid } from '../../../test/support/weibo-app';
+import { messageActivities, messageStore } from '../../messages';
+import type { OutboundToSend } from '../index';
+import { startFakeWeiboServer, type FakeWeiboServer } from './fake-weibo-server';
+import type { WeiboInbox } from './inbox';
+import { MAX_TEXT_CHARS, splitText, weiboSender } from './send';
+
+const credentials = weiboApp();
+let fake: FakeWeiboServer;
+let inbox: WeiboInbox;
+let send: ReturnType<typeof weiboSender>;
+let n = 0;
+
+beforeAll(async () => {
+  fake = await startFakeWeiboServer(credentials);
+  inbox = { credentials, settings: { apiBaseUrl: fake.url } };
+  send = weiboSender({ inbox: async (id) => (id === 'wb-inbox' ? inbox : undefined) });
+});
+afterAll(async () => { await fake?.close(); });
+
+const message = (fields: Partial<OutboundToSend> = {}): OutboundToSend =>
+  ({ id: `m${++n}`, inboxId: 'wb-inbox', visitorId: fields.visitorId ?? weiboUid(), text: '您好，请问有什么可以帮您？', ...fields });
+const sentTo = (uid: string) => fake.sent.filter((m) => m.receiverId === uid);
+const LONG = '订单满 99 元包邮，一般 48 小时内发货。偏远地区可能需要多一到两天。'.repeat(25);
+
+describe('weiboSender: replies', () => {
+  it('sends a text reply with the documented fields', async () => {
+    const msg = message();
+    expect(await send(msg)).toEqual({ status: 'sent' });
+    expect(sentTo(msg.visitorId)).toEqual([{ receiverId: msg.visitorId, type: 'text', text: msg.text, saveSenderBox: '1' }]);
+  });
+
+  it('splits a long reply into messages under the limit, in order', async () => {
+    const msg = message({ text: LONG });
+    expect(await send(msg)).toEqual({ status: 'sent' });
+    const parts = sentTo(msg.visitorId).map((m) => m.text);
+    expect(parts.length).toBeGreaterThan(1);
+    expect(parts.join('')).toBe(LONG);
+    for (const part of parts) expect([...part].length).toBeLessThanOrEqual(MAX_TEXT_CHARS);
+  });
+
+  it('sends the text of a message with choices (Weibo has no menus; the text lists them)', async () => {
+    const msg = message({ text: '请打分：5 非常满意 … 1 非常不满意', choices: [{ id: '5', label: '5 非常满意' }] });
+    expect(await send(msg)).toEqual({ status: 'sent' });
+    expect(sentTo(msg.visitorId).map((m) => m.text)).toEqual([msg.text]);
+  });
+});
+
+describe('weiboSender: transient trouble throws (the activity retries), and the retry delivers once', () => {
+  it('an HTTP 502 from a gateway', async () => {
+    const msg = message();
+    fake.failNext({ status: 502 });
+    await expect(send(msg)).rejects.toThrow(/HTTP 502/);
+    expect(await send(msg)).toEqual({ status: 'sent' });
+    expect(sentTo(msg.visitorId)).toHaveLength(1);
+  });
+
+  it('a rate limit (error_code 10023) and "system error" (10001)', async () => {
+    for (const errorCode of [10023, 10001]) {
+      const msg = message();
+      fake.failNext({ status: 403, errorCode });
+      await expect(send(msg)).rejects.toThrow(new RegExp(`error_code ${errorCode}.*will retry`));
+      expect(await send(msg)).toEqual({ status: 'sent' });
+      expect(sentTo(msg.visitorId)).toHaveLength(1);
+    }
+  });
+
+  it('a failure in the middle of a split reply: the retry sends only the parts not yet sent', async () => {
+    const msg = message({ text: LONG });
+    const parts = splitText(LONG, MAX_TEXT_CHARS);
+    expect(parts.length).toBeGreaterThan(2);
+    fake.failNext('pass', { status: 503 });
+    await expect(send(msg)).rejects.toThrow(/HTTP 503/);
+    expect(sentTo(msg.visitorId).map((m) => m.text)).toEqual(parts.slice(0, 1));
+    expect(await send(msg)).toEqual({ status: 'sent' });
+    expect(sentTo(msg.visitorId).map((m) => m.text)).toEqual(parts);
+  });
+
+  it('the API not answering at all; the error names neither the URL nor the token', async () => {
+    const down = weiboSender({ inbox: async () => ({ credentials, settings: { apiBaseUrl: 'http://127.0.0.1:9' } }) });
+    const err = await down(message()).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).message).toMatch(/did not answer/);
+    expect((err as Error).message).not.toContain(credentials.accessToken);
+  });
+});
+
+describe('weiboSender: refusals are failed deliveries', () => {
+  it('a customer the account may no longer write to', async () => {
+    const uid = weiboUid();
+    fake.refuseReceiver(uid, 20003);
+    const delivery = await send(message({ visitorId: uid }));
+    expect(delivery).toMatchObject({ status: 'failed', error: expect.stringContaining('20003') });
+    expect(sentTo(uid)).toEqual([]);
+  });
+
+  it('a wrong or expired token, without showing it', async () => {
+    const wrong = weiboSender({ inbox: async () => ({ credentials: { ...credentials, accessToken: '2.00wrongwrongwrongwrong' }, settings: inbox.settings }) });
+    const delivery = await wrong(message());
+    expect(delivery).toMatchObject({ status: 'failed', error: expect.stringContaining('21332') });
+    expect(JSON.stringify(delivery)).not.toContain('2.00wrong');
+  });
+
+  it('an inbox that no longer exists', async () => {
+    expect(await send(message({ inboxId: 'gone' }))).toEqual({ status: 'failed', error: 'inbox "gone" no longer exists' });
+  });
+});
+
+describe('a reply stored by the conversation', () => {
+  it('goes out through the message store, its delivery recorded', async () => {
+    const store = await openTestStore();
+    try {
+      const { models } = store;
+      const { sendMessage } = messageActivities(models, messageStore(models, () => {}, { weibo: send }));
+      const uid = weiboUid();
+      const messageId = `conv-${uid}:1`;
+      await sendMessage({
+        conversationId: `conv-${uid}`, inboxId: 'wb-inbox', channel: 'weibo', visitorId: uid, messageId,
+        author: 'bot', kind: 'text', text: '订单满 99 元包邮。', at: Date.now(),
+      });
+      expect(sentTo(uid).map((m) => m.text)).toEqual(['订单满 99 元包邮。']);
+      expect((await models.Message.findById(messageId).lean())?.delivery).toMatchObject({ status: 'sent' });
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('the fake Weibo API refuses what Weibo refuses', () => {
+  async function post(fields: Record<string, string>, contentType = 'application/x-www-form-urlencoded') {
+    const res = await fetch(`${fake.url}/2/messages/reply.json`, { method: 'POST', headers: { 'content-type': contentType }, body: new URLSearchParams(fields) });
+    return { status: res.status, body: (await res.json()) as { error_code?: number; request?: string } };
+  }
+  const good = () => ({ access_token: credentials.accessToken, type: 'text', data: JSON.stringify({ text: '你好' }), receiver_id: weiboUid() });
+
+  it('answers errors as {error, error_code, request}', async () => {
+    const noToken: Record<string, string> = good();
+    delete noToken.access_token;
+    expect(await post(noToken)).toMatchObject({ status: 400, body: { error_code: 10016, request: '/2/messages/reply.json' } });
+    expect((await post(good(), 'application/json')).body.error_code).toBe(10007);
+    expect((await post({ ...good(), receiver_id: 'abc' })).body.error_code).toBe(10017);
+    expect((await post({ ...good(), data: '%7B' })).body.error_code).toBe(10017);
+    expect((await post({ ...good(), data: JSON.stringify({ text: '好'.repeat(300) }) })).body.error_code).toBe(10017);
+    expect((await post({ ...good(), save_sender_box: '2' })).body.error_code).toBe(10017);
+    expect((await post(good())).status).toBe(200);
+  });
+});
