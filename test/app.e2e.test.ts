@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conversationWorkflowId } from '../workflows/messages';
 import { waitFor } from './support/env';
+import { sseFrames } from './support/sse';
 import { api, startStack, type Stack } from './support/stack';
 
 const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -80,17 +81,7 @@ function openAppStream(app: App, visitorId: string, headers: Record<string, stri
   const done = (async () => {
     const res = await opened;
     if (res.status !== 200) return;
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for await (const chunk of res.body!) {
-      buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-      let end;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const data = buffer.slice(0, end).split('\n').find((l) => l.startsWith('data: '));
-        buffer = buffer.slice(end + 2);
-        if (data) received.push(JSON.parse(data.slice(6)));
-      }
-    }
+    for await (const frame of sseFrames(res.body!)) if (frame.data !== undefined) received.push(JSON.parse(frame.data));
   })().catch(() => undefined);
   return { received, open: opened.then(() => status), close: async () => { controller.abort(); await done; } };
 }

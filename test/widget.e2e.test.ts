@@ -6,7 +6,7 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from './support/env';
-import { openEventsStream } from './support/sse';
+import { openEventsStream, sseFrames } from './support/sse';
 import { api, startStack, type Stack } from './support/stack';
 
 const ADMIN_TOKEN = 'test-admin-token-widget-0123456789';
@@ -42,18 +42,8 @@ function openStream(path: string, headers: Record<string, string> = {}) {
     const res = await fetch(`${stack.url}${path}`, { headers, signal: controller.signal });
     opened(res.status);
     if (res.status !== 200) return;
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for await (const chunk of res.body!) {
-      buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-      let end;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const lines = buffer.slice(0, end).split('\n');
-        buffer = buffer.slice(end + 2);
-        const field = (name: string) => lines.find((l) => l.startsWith(`${name}: `))?.slice(name.length + 2);
-        const data = field('data');
-        if (data !== undefined) frames.push({ event: field('event') ?? 'message', id: field('id'), data: JSON.parse(data) });
-      }
+    for await (const frame of sseFrames(res.body!)) {
+      if (frame.data !== undefined) frames.push({ event: frame.event ?? 'message', id: frame.id, data: JSON.parse(frame.data) });
     }
   })().catch(() => undefined);
   const messages = () => frames.filter((f) => f.event === 'message').map((f) => f.data as unknown as Msg);

@@ -1,4 +1,25 @@
-// A visitor's realtime stream (Server-Sent Events), read as a browser would.
+// Realtime streams (Server-Sent Events), read as a browser would.
+
+/** An SSE frame: its fields (`event`, `id`, `data`...), `data` unparsed. */
+export type SseFrame = Record<string, string>;
+
+/** The frames of an SSE response body as they arrive; comment lines (heartbeats) are skipped. */
+export async function* sseFrames(body: AsyncIterable<Uint8Array>): AsyncGenerator<SseFrame> {
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for await (const chunk of body) {
+    buffer += decoder.decode(chunk, { stream: true });
+    for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+      const frame: SseFrame = {};
+      for (const line of buffer.slice(0, end).split('\n')) {
+        const colon = line.indexOf(':');
+        if (colon > 0) frame[line.slice(0, colon)] = line.slice(colon + 1).replace(/^ /, '');
+      }
+      buffer = buffer.slice(end + 2);
+      if (Object.keys(frame).length > 0) yield frame;
+    }
+  }
+}
 
 export interface StreamedMessage { id: string; author: string; text: string }
 
@@ -13,18 +34,7 @@ export function openVisitorStream(baseUrl: string, inboxId: string, visitorId: s
     const res = await fetch(`${baseUrl}/api/v1/webchat/${inboxId}/visitors/${visitorId}/stream`, { signal: controller.signal });
     if (res.status !== 200) return failed(new Error(`stream answered ${res.status}`));
     opened();
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for await (const chunk of res.body!) {
-      buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-      let end;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const event = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const data = event.split('\n').find((l) => l.startsWith('data: '));
-        if (data) received.push(JSON.parse(data.slice(6)));
-      }
-    }
+    for await (const frame of sseFrames(res.body!)) if (frame.data !== undefined) received.push(JSON.parse(frame.data));
   })().catch(() => undefined);
   const lines = () => received.map((m) => `${m.author}: ${m.text}`);
   return { received, lines, open, close: async () => { controller.abort(); await done; } };
@@ -54,17 +64,9 @@ export function openEventsStream(baseUrl: string, token: string, opts: { lastEve
     const res = await fetch(`${baseUrl}/api/v1/events${opts.query ? `?${opts.query}` : ''}`, { headers, signal: controller.signal });
     if (res.status !== 200) return failed(new Error(`events stream answered ${res.status}: ${await res.text()}`));
     opened();
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for await (const chunk of res.body!) {
-      buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-      let end;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const fields = new Map(buffer.slice(0, end).split('\n').map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)]));
-        buffer = buffer.slice(end + 2);
-        if (fields.has('id')) lastEventId = fields.get('id');
-        if (fields.has('data')) received.push({ type: fields.get('event') ?? 'message', id: fields.get('id')!, data: JSON.parse(fields.get('data')!) });
-      }
+    for await (const frame of sseFrames(res.body!)) {
+      if (frame.id !== undefined) lastEventId = frame.id;
+      if (frame.data !== undefined) received.push({ type: frame.event ?? 'message', id: frame.id!, data: JSON.parse(frame.data) });
     }
   })().catch(() => undefined);
   return {
