@@ -37,7 +37,11 @@ export function messageStore(m: Models, publish: PublishMessage, senders: Channe
   async function deliver(doc: StoredMessage) {
     const send = senders[doc.channel];
     if (doc.direction !== 'out' || !send || doc.delivery?.status) return;
-    const delivery = await send({ id: doc._id, inboxId: doc.inboxId, visitorId: doc.visitorId, text: doc.text, ...(doc.choices?.length ? { choices: doc.choices } : {}) });
+    const delivery = await send({
+      id: doc._id, inboxId: doc.inboxId, visitorId: doc.visitorId, text: doc.text, ...(doc.choices?.length ? { choices: doc.choices } : {}),
+      partsSent: doc.partsSent ?? 0,
+      recordPartsSent: async (n) => { await m.Message.updateOne({ _id: doc._id }, { $set: { partsSent: n } }); },
+    });
     await m.Message.updateOne({ _id: doc._id }, { $set: { delivery } });
   }
 

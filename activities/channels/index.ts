@@ -27,6 +27,10 @@ export interface OutboundToSend {
   text: string;
   /** Answers to offer as buttons or a menu where the provider has them (`text` already lists them). */
   choices?: MessageChoice[];
+  /** How many parts of a split message the provider took already (an earlier attempt, in any process). */
+  partsSent?: number;
+  /** Records that the first `n` parts went out, so a retry goes on from there instead of sending them again. */
+  recordPartsSent?: (n: number) => Promise<void>;
 }
 
 /**

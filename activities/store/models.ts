@@ -201,6 +201,8 @@ const messageSchema = new Schema({
   clientMessageId: String,
   providerMessageId: String,
   at: { type: Date, required: true },
+  /** A split outbound message: how many parts the provider took, so a retried send (in any worker) goes on from there. */
+  partsSent: Number,
   /** Outbound messages on a provider channel: whether the provider took it. */
   delivery: {
     type: new Schema({

@@ -8,6 +8,7 @@
 import type { MessageChoice } from '../../types';
 import { accessTokenCache, type IssuedToken } from '../access-token';
 import type { Delivery, OutboundToSend } from '../index';
+import { sendInParts } from '../parts';
 import { emojiToFaceCodes } from './emoji';
 import type { WechatInbox } from './inbox';
 
@@ -52,25 +53,11 @@ class Refused extends Error {
 export function wechatSender(deps: WechatSenderDeps) {
   const tokens = accessTokenCache((inbox: WechatInbox) => `${inbox.settings.apiBaseUrl} ${inbox.credentials.appId}`, fetchToken);
   const accessToken = (inbox: WechatInbox, stale?: string) => tokens.get(inbox, stale);
-  /** Parts of a split message already sent, so an activity retry goes on from there. */
-  const progress = new Map<string, number>();
-
   async function send(msg: OutboundToSend): Promise<Delivery> {
     const inbox = await deps.inbox(msg.inboxId);
     if (!inbox) return { status: 'failed', error: `inbox "${msg.inboxId}" no longer exists` };
     const parts = messageParts(emojiToFaceCodes(msg.text), msg.choices, MENU_LIMITS);
-    try {
-      for (let i = progress.get(msg.id) ?? 0; i < parts.length; i++) {
-        await sendPart(inbox, msg.visitorId, parts[i]!);
-        progress.set(msg.id, i + 1);
-      }
-      progress.delete(msg.id);
-      return { status: 'sent' };
-    } catch (err) {
-      if (!(err instanceof Refused)) throw err;
-      progress.delete(msg.id);
-      return { status: 'failed', error: err.message };
-    }
+    return sendInParts(msg, parts, (part) => sendPart(inbox, msg.visitorId, part), (err) => err instanceof Refused);
   }
 
   async function sendPart(inbox: WechatInbox, openid: string, part: MessagePart): Promise<void> {

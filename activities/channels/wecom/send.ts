@@ -8,6 +8,7 @@
 // failed delivery.
 import { createHash } from 'node:crypto';
 import type { Delivery, OutboundToSend } from '../index';
+import { sendInParts } from '../parts';
 import { messageParts, type MenuLimits, type MessagePart } from '../wechat/send';
 import { WecomRefused, wecomApi, type WecomApi } from './api';
 import type { WecomInbox } from './inbox';
@@ -34,27 +35,17 @@ export function wecomMsgId(messageId: string, part: number): string {
 
 export function wecomSender(deps: WecomSenderDeps) {
   const api = deps.api ?? wecomApi();
-  /** Parts of a split message already sent, so an activity retry goes on from there. */
-  const progress = new Map<string, number>();
-
   return async function send(msg: OutboundToSend): Promise<Delivery> {
     const inbox = await deps.inbox(msg.inboxId);
     if (!inbox) return { status: 'failed', error: `inbox "${msg.inboxId}" no longer exists` };
     const openKfId = await deps.openKfId(msg.inboxId);
     if (!openKfId) return { status: 'failed', error: 'no WeCom customer-service account (open_kfid) known for this inbox' };
     const parts = messageParts(msg.text, msg.choices, LIMITS);
-    try {
-      for (let i = progress.get(msg.id) ?? 0; i < parts.length; i++) {
-        await api.post(inbox, '/cgi-bin/kf/send_msg', { touser: msg.visitorId, open_kfid: openKfId, msgid: wecomMsgId(msg.id, i), ...body(parts[i]!) });
-        progress.set(msg.id, i + 1);
-      }
-      progress.delete(msg.id);
-      return { status: 'sent' };
-    } catch (err) {
-      if (!(err instanceof WecomRefused)) throw err;
-      progress.delete(msg.id);
-      return { status: 'failed', error: err.message };
-    }
+    return sendInParts(
+      msg, parts,
+      (part, i) => api.post(inbox, '/cgi-bin/kf/send_msg', { touser: msg.visitorId, open_kfid: openKfId, msgid: wecomMsgId(msg.id, i), ...body(part) }).then(() => undefined),
+      (err) => err instanceof WecomRefused,
+    );
   };
 }
 

@@ -9,6 +9,7 @@
 // retries with backoff; a refusal is returned as a failed delivery. The token
 // travels in the body, never in a URL, and never in an error message or log.
 import type { Delivery, OutboundToSend } from '../index';
+import { sendInParts } from '../parts';
 import type { WeiboInbox } from './inbox';
 
 /** "文本大小必须小于300个汉字": fewer than 300 characters per message. */
@@ -23,8 +24,6 @@ const REQUEST_TIMEOUT_MS = 4_000;
  * may no longer write to — needs a person.
  */
 const RETRYABLE = new Set([10001, 10002, 10003, 10009, 10010, 10011, 10022, 10023, 10024]);
-/** Messages whose parts are partly sent; bounded so a message that never finishes cannot pile up. */
-const MAX_IN_PROGRESS = 10_000;
 
 export interface WeiboSenderDeps {
   /** The inbox with its credentials opened; undefined when it no longer exists. */
@@ -37,27 +36,12 @@ interface WeiboReply { error_code?: number | string; error?: string; result?: un
 class Refused extends Error {}
 
 export function weiboSender(deps: WeiboSenderDeps) {
-  /** Parts of a split message already sent, so an activity retry goes on from there. */
-  const progress = new Map<string, number>();
-
   return async function send(msg: OutboundToSend): Promise<Delivery> {
     const inbox = await deps.inbox(msg.inboxId);
     if (!inbox) return { status: 'failed', error: `inbox "${msg.inboxId}" no longer exists` };
     // Weibo has no menu message: `text` already lists the choices, and the customer types the answer.
     const parts = splitText(msg.text, MAX_TEXT_CHARS);
-    try {
-      for (let i = progress.get(msg.id) ?? 0; i < parts.length; i++) {
-        await reply(inbox, msg.visitorId, parts[i]!);
-        if (progress.size >= MAX_IN_PROGRESS && !progress.has(msg.id)) progress.delete(progress.keys().next().value!);
-        progress.set(msg.id, i + 1);
-      }
-      progress.delete(msg.id);
-      return { status: 'sent' };
-    } catch (err) {
-      if (!(err instanceof Refused)) throw err;
-      progress.delete(msg.id);
-      return { status: 'failed', error: err.message };
-    }
+    return sendInParts(msg, parts, (part) => reply(inbox, msg.visitorId, part), (err) => err instanceof Refused);
   };
 }
 
