@@ -1,7 +1,6 @@
 // Server-Sent Events framing: a visitor's message stream and agents' and
 // supervisors' routing event stream.
 import type { Response } from 'express';
-import type { MessageView } from '../views';
 
 export interface SseWriter {
   /** One event: `event: <type>`, `id: <id>`, `data: <json>`. */
@@ -29,10 +28,4 @@ export function startSse(res: Response): SseWriter {
     position: (id) => res.write(`id: ${id}\n\n`),
     signal: (type, data) => res.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`),
   };
-}
-
-/** Starts a visitor's stream; returns a function that sends one message event. */
-export function openEventStream(res: Response): (message: MessageView) => void {
-  const sse = startSse(res);
-  return (message) => sse.send('message', message.id, message);
 }

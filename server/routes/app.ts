@@ -10,14 +10,14 @@ import { Router, type Request, type Response } from 'express';
 import { apiKeyMatches, appSettings, inboxIdOfApiKey, rotateAppSecrets, type AppCredentials, type AppInbox, type AppSecretName, type AppSecrets, type AppSettings } from '../../activities/channels/app/inbox';
 import { APP_SESSION_HEARTBEAT_MS } from '../../activities/channels/app/send';
 import { appInboxReader, recordAppClosed, recordAppSeen } from '../../activities/channels/app/store';
-import { isDuplicateKey, trusted } from '../../activities/store';
+import { isDuplicateKey } from '../../activities/store';
 import type { Config } from '../config';
 import { AppError } from '../errors';
 import { mayReadVisitor, resolveVisitor } from '../identity';
-import { openEventStream } from '../realtime/event-stream';
+import { startSse } from '../realtime/event-stream';
+import { streamVisitorMessages, visitorTranscript } from '../realtime/visitor-stream';
 import { idParam, MESSAGE_ID_PATTERN, validate } from '../schemas';
 import { loadSecretKey, openSecret, sealSecret } from '../secrets';
-import { messageView, type MessageView } from '../views';
 import type { AppDeps } from '../app';
 
 const MESSAGE_ID = new RegExp(MESSAGE_ID_PATTERN);
@@ -73,19 +73,11 @@ export function appRoutes({ models, config, gateway, realtime }: AppDeps): Route
     return visitorId;
   }
 
-  async function transcript(inboxId: string, visitorId: string, afterId?: string): Promise<MessageView[]> {
-    // An unknown `after` (not this visitor's) reads from the start: clients dedupe by id.
-    const after = afterId ? await models.Message.findOne({ _id: afterId, inboxId, visitorId }).lean() : null;
-    const filter = after ? trusted({ inboxId, visitorId, storedAt: { $gte: after.storedAt } }) : { inboxId, visitorId };
-    const docs = await models.Message.find(filter).sort({ storedAt: 1, _id: 1 }).limit(1000).lean();
-    return docs.filter((d) => d._id !== afterId).map(messageView);
-  }
-
   r.get('/conversations/:visitorId/messages', validate('AppTranscriptQuery', 'query'), async (req, res) => {
     const inbox = inboxOf(res);
     const visitorId = readableVisitor(req, inbox);
     const after = typeof req.query.after === 'string' ? req.query.after : undefined;
-    res.json({ visitorId, messages: await transcript(inbox.id, visitorId, after) });
+    res.json({ visitorId, messages: await visitorTranscript(models, inbox.id, visitorId, after) });
   });
 
   // Server-Sent Events while the app is open, as web chat's stream: the
@@ -107,12 +99,10 @@ export function appRoutes({ models, config, gateway, realtime }: AppDeps): Route
     };
     let closed = false;
     let stopHeartbeat = () => {};
-    let unsubscribe = () => {};
     // Registered before anything is awaited, so a client gone meanwhile is still recorded as closed.
     res.on('close', () => {
       closed = true;
       stopHeartbeat();
-      unsubscribe();
       void record(recordAppClosed);
     });
     // Before the 200: once the app sees its stream open, no reply is pushed.
@@ -120,21 +110,7 @@ export function appRoutes({ models, config, gateway, realtime }: AppDeps): Route
     if (closed) return;
     const heartbeat = setInterval(() => void record(recordAppSeen), APP_SESSION_HEARTBEAT_MS);
     stopHeartbeat = () => clearInterval(heartbeat);
-    const send = openEventStream(res);
-    const sent = new Set<string>(lastEventId ? [lastEventId] : []);
-    const sendOnce = (m: MessageView) => { if (!sent.has(m.id)) { sent.add(m.id); send(m); } };
-    let held: MessageView[] | undefined = [];
-    unsubscribe = realtime.subscribers.subscribe(inbox.id, visitorId, (m) => { if (held) held.push(m); else sendOnce(m); });
-    try {
-      for (const m of await transcript(inbox.id, visitorId, lastEventId)) sendOnce(m);
-    } catch (err) {
-      // The 200 is out already: end the stream, and the client reconnects (after Last-Event-ID).
-      console.error('[huiliu] loading an app transcript failed:', (err as Error).message);
-      res.end();
-      return;
-    }
-    for (const m of held) sendOnce(m);
-    held = undefined;
+    await streamVisitorMessages(res, startSse(res), { models, subscribers: realtime.subscribers }, { inboxId: inbox.id, visitorId, lastEventId });
   });
 
   return r;

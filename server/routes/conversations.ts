@@ -1,7 +1,7 @@
 // Conversations for agents and admins: list, read, and the agent's actions.
 import { Router, type Request, type Response } from 'express';
 import { trusted } from '../../activities/store';
-import type { Principal } from '../auth';
+import { requireRole, type Principal } from '../auth';
 import { Dispatcher } from '../dispatch';
 import { AppError } from '../errors';
 import { idParam, validate } from '../schemas';
@@ -88,9 +88,8 @@ export function conversationRoutes({ models, gateway, client }: AppDeps): Router
   });
 
   // The agent serving the customer asks for their rating now; supervisors and admins ask as API clients.
-  r.post('/:id/survey', async (req, res) => {
+  r.post('/:id/survey', requireRole('agent', 'supervisor', 'admin'), async (req, res) => {
     const principal = res.locals.principal as Principal;
-    if (!['agent', 'supervisor', 'admin'].includes(principal.role)) throw new AppError(403, 'this needs the agent, supervisor or admin role');
     const c = await load(req);
     await gateway.requestSurvey(c.workflowId, { conversationId: c._id, ...(principal.role === 'agent' ? { agentId: principal.id } : {}) });
     res.json(await detail(c._id));

@@ -5,18 +5,19 @@
 import { randomUUID } from 'node:crypto';
 import express, { Router, type Request, type Response } from 'express';
 import { newEventId, timeOfEventId, type LoggedEvent } from '../../activities/events';
-import { isDuplicateKey, trusted } from '../../activities/store';
+import { isDuplicateKey } from '../../activities/store';
 import { ttlCache } from '../../activities/ttl-cache';
 import type { MediaRef } from '../../activities/types';
+import { PLACEHOLDERS } from '../../activities/unified-message';
 import type { Principal } from '../auth';
 import type { Config } from '../config';
 import { AppError } from '../errors';
 import { mayReadVisitor, resolveVisitor, type VisitorIdentity } from '../identity';
 import { checkUpload, MAX_UPLOAD_BYTES, mediaRef, mediaStore, UPLOAD_LIMITS, uploadRule } from '../media';
 import { startSse } from '../realtime/event-stream';
+import { streamVisitorMessages, visitorTranscript } from '../realtime/visitor-stream';
 import { idParam, MESSAGE_ID_PATTERN, validate } from '../schemas';
 import { loadSecretKey, sealSecret } from '../secrets';
-import { messageView, type MessageView } from '../views';
 import { newIdentitySecret, sealWebchatCredentials, webchatInboxReader, widgetSnippet, type WebchatInbox } from '../webchat-inbox';
 import type { AppDeps } from '../app';
 
@@ -34,7 +35,7 @@ interface MessageRequest { visitorId: string; clientMessageId: string; text?: st
 
 /** What stands in for the text of a message with media and no caption, readable on every screen and channel. */
 export function mediaPlaceholder(media: readonly Pick<MediaRef, 'kind' | 'name'>[]): string {
-  return media.map((m) => (m.kind === 'image' ? '[图片 Image]' : `[文件 File] ${m.name ?? ''}`.trim())).join(' ');
+  return media.map((m) => (m.kind === 'image' ? PLACEHOLDERS.image : `${PLACEHOLDERS.file} ${m.name ?? ''}`.trim())).join(' ');
 }
 
 export function webchatRoutes({ models, config, gateway, realtime }: AppDeps): Router {
@@ -102,14 +103,6 @@ export function webchatRoutes({ models, config, gateway, realtime }: AppDeps): R
     res.status(202).json({ conversationId, visitorId: who.visitorId, identified: who.identified });
   });
 
-  async function transcript(inboxId: string, visitorId: string, afterId?: string, slackMs = 0): Promise<MessageView[]> {
-    // An unknown `after` (not this visitor's) reads from the start: clients drop repeats by id.
-    const after = afterId ? await models.Message.findOne({ _id: afterId, inboxId, visitorId }).lean() : null;
-    const filter = after ? trusted({ inboxId, visitorId, storedAt: { $gte: new Date(after.storedAt.getTime() - slackMs) } }) : { inboxId, visitorId };
-    const docs = await models.Message.find(filter).sort({ storedAt: 1, _id: 1 }).limit(1000).lean();
-    return docs.filter((d) => d._id !== afterId).map(messageView);
-  }
-
   const afterOf = (req: Request): string | undefined => {
     const header = req.header('Last-Event-ID');
     const id = header || (typeof req.query.after === 'string' ? req.query.after : undefined);
@@ -119,7 +112,7 @@ export function webchatRoutes({ models, config, gateway, realtime }: AppDeps): R
   r.get('/:inboxId/visitors/:visitorId/messages', validate('WebchatReadQuery', 'query'), async (req, res) => {
     const inbox = await webchatInbox(req);
     const visitorId = pathVisitor(req, inbox);
-    res.json({ messages: await transcript(inbox.id, visitorId, afterOf(req)) });
+    res.json({ messages: await visitorTranscript(models, inbox.id, visitorId, afterOf(req)) });
   });
 
   // Server-Sent Events: the transcript (after Last-Event-ID, or ?after=, on a
@@ -131,28 +124,13 @@ export function webchatRoutes({ models, config, gateway, realtime }: AppDeps): R
     const visitorId = pathVisitor(req, inbox);
     const lastEventId = afterOf(req);
     const sse = startSse(res);
-    const sent = new Set<string>(lastEventId ? [lastEventId] : []); // the client has that one
-    const sendOnce = (m: MessageView) => { if (!sent.has(m.id)) { sent.add(m.id); sse.send('message', m.id, m); } };
-    // Subscribe first, so nothing stored while the transcript loads falls in
-    // between; hold what arrives meanwhile, so it follows the older messages.
-    let held: MessageView[] | undefined = [];
-    const unsubscribe = realtime.subscribers.subscribe(inbox.id, visitorId, (m) => { if (held) held.push(m); else sendOnce(m); });
     const unsubscribeTyping = realtime.events.subscribe((e, redelivered) => {
       if (!redelivered && e.type === 'conversation.typing' && e.data.from === 'agent' && e.inboxId === inbox.id && e.data.visitorId === visitorId) {
         sse.signal('typing', { from: 'agent', typing: e.data.typing, conversationId: e.conversationId });
       }
     });
-    res.on('close', () => { unsubscribe(); unsubscribeTyping(); });
-    try {
-      for (const m of await transcript(inbox.id, visitorId, lastEventId, RESUME_SLACK_MS)) sendOnce(m);
-    } catch (err) {
-      // The 200 is out already: end the stream, and the client reconnects (after Last-Event-ID).
-      console.error('[huiliu] loading a visitor transcript failed:', (err as Error).message);
-      res.end();
-      return;
-    }
-    for (const m of held) sendOnce(m);
-    held = undefined;
+    res.on('close', unsubscribeTyping);
+    await streamVisitorMessages(res, sse, { models, subscribers: realtime.subscribers }, { inboxId: inbox.id, visitorId, lastEventId, slackMs: RESUME_SLACK_MS });
   });
 
   // An image or file, as the raw body with its Content-Type (and its name in

@@ -8,7 +8,7 @@
 // overlapping pull) is dropped by its conversation (providerMessageId).
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ContentType, InboundMessage, MediaRef } from '../../types';
-import { rawPayload } from '../../unified-message';
+import { PLACEHOLDERS as CONTENT_PLACEHOLDERS, rawPayload } from '../../unified-message';
 import { faceCodesToEmoji } from '../wechat/emoji';
 import { WecomRefused, wecomApi, type WecomApi } from './api';
 import type { WecomKfCallback } from './callback';
@@ -21,15 +21,10 @@ const PAGE_LIMIT = 1000;
 const MAX_TEXT_LENGTH = 4000;
 const EXTERNAL_USERID = /^[A-Za-z0-9_-]{1,128}$/;
 
-/** What a customer sent when it has no text of its own, in both languages. */
+/** What a customer sent when it has no text of its own, by WeCom msgtype: the unified ones, and WeCom's own kinds. */
 const PLACEHOLDERS: Record<string, string> = {
-  text: '[消息 Message]',
-  image: '[图片 Image]',
-  voice: '[语音 Voice]',
-  video: '[视频 Video]',
-  file: '[文件 File]',
-  location: '[位置 Location]',
-  link: '[链接 Link]',
+  ...CONTENT_PLACEHOLDERS,
+  link: CONTENT_PLACEHOLDERS.rich,
   business_card: '[名片 Business card]',
   miniprogram: '[小程序 Mini program]',
   msgmenu: '[菜单 Menu]',
@@ -143,7 +138,7 @@ export function customerMessage(m: SyncedMessage, openKfId: string): { visitorId
   if (m.origin !== FROM_CUSTOMER || typeof m.msgid !== 'string' || !m.msgid || m.msgid.length > 128) return undefined;
   if (m.open_kfid !== undefined && m.open_kfid !== openKfId) return undefined;
   if (typeof m.external_userid !== 'string' || !EXTERNAL_USERID.test(m.external_userid)) return undefined;
-  const text = (textOf(m).trim() || PLACEHOLDERS[m.msgtype ?? ''] || '[消息 Message]').slice(0, MAX_TEXT_LENGTH);
+  const text = (textOf(m).trim() || PLACEHOLDERS[m.msgtype ?? ''] || PLACEHOLDERS.text).slice(0, MAX_TEXT_LENGTH);
   const sentAt = typeof m.send_time === 'number' && Number.isFinite(m.send_time) && m.send_time > 0 ? m.send_time * 1000 : undefined;
   return {
     visitorId: m.external_userid,

@@ -193,10 +193,10 @@ export function weiboMessageId(push: Pick<WeiboCommon, 'senderId' | 'createdAt' 
  */
 export function weiboInboundText(push: WeiboPush): string | undefined {
   switch (push.kind) {
-    case 'text': return push.text.trim() || '[消息 Message]';
-    case 'position': return `[位置 Location] ${push.latitude},${push.longitude}`;
-    case 'voice': return '[语音 Voice]';
-    case 'image': return '[图片 Image]';
+    case 'text': return push.text.trim() || PLACEHOLDERS.text;
+    case 'position': return `${PLACEHOLDERS.location} ${push.latitude},${push.longitude}`;
+    case 'voice': return PLACEHOLDERS.voice;
+    case 'image': return PLACEHOLDERS.image;
     case 'event':
       if (push.subtype === 'follow' || push.subtype === 'scan_follow') return '[关注 Followed the account]';
       if (push.subtype === 'subscribe') return '[订阅 Subscribed]';
