@@ -1,6 +1,7 @@
 // Every activity the conversation workflow calls, built from its dependencies.
 import { assignmentActivities } from './assignment';
 import type { ChannelSenders } from './channels';
+import type { ProviderMedia } from './channels/provider-media';
 import { botActivities } from './bot';
 import { conversationActivities } from './conversation';
 import { escalationActivities } from './escalation';
@@ -27,10 +28,12 @@ export interface ActivityDeps {
   channels?: ChannelSenders;
   /** Transcribes voice messages that come without a transcript (./speech); without it they keep their placeholder text. */
   speech?: SpeechRecognizer;
+  /** Copies what customers sent as provider media ids into the media store as they arrive (./channels/provider-media); without it agents fetch them on demand. */
+  media?: ProviderMedia;
 }
 
 export function createActivities(models: Models, deps: ActivityDeps = {}) {
-  const store = messageStore(models, deps.publish ?? (() => {}), deps.channels);
+  const store = messageStore(models, deps.publish ?? (() => {}), deps.channels, deps.media);
   // One event log for every activity: factories that emit events of their own take `emit` (./events).
   const emit = eventLog(models, deps.publishEvent);
   return withRoutingEvents({

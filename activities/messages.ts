@@ -2,13 +2,16 @@
 // delivers from the message store: the visitor's stream replays it on connect,
 // and each newly stored message is handed to the realtime publisher so open
 // streams get it at once. Channels with a provider API (WeChat) are sent
-// through their sender (./channels) right after the message is stored.
+// through their sender (./channels) right after the message is stored; what a
+// customer sent as a provider media id is copied into the media store then
+// (./channels/provider-media.ts), off the message's path.
 import type { ChannelSenders } from './channels';
+import type { ProviderMedia } from './channels/provider-media';
 import { invalidInput } from './errors';
 import { isDuplicateKey, type Models } from './store';
 import type { MessageDoc } from './store/models';
 import { transcribe, type SpeechRecognizer } from './speech';
-import type { ContentType, ConversationRef, InboundMessage, Language, MediaRef, OutboundMessage, RawPayload } from './types';
+import type { ContentType, ConversationRef, InboundMessage, Language, MediaRef, MessageCard, OutboundMessage, RawPayload } from './types';
 import {
   CONTENT_TYPES, detectLanguage, isPlaceholder, MEDIA_KINDS, PLACEHOLDERS, validateUnifiedMessage, withoutPlaceholders, type UnifiedMessage,
 } from './unified-message';
@@ -29,16 +32,18 @@ export type PublishMessage = (message: StoredMessage) => void;
  * may have died before publishing, and subscribers drop repeats. An outbound
  * message on a channel with a sender is then sent, unless a previous attempt
  * already recorded its delivery; a sender's throw fails the attempt, so the
- * step retries.
+ * step retries. An inbound message's provider media start being copied, best
+ * effort and not awaited: a copy that fails never fails the message.
  */
 export type StoreMessage = (id: string, fields: Omit<StoredMessage, '_id'>) => Promise<void>;
 
-export function messageStore(m: Models, publish: PublishMessage, senders: ChannelSenders = {}): StoreMessage {
+export function messageStore(m: Models, publish: PublishMessage, senders: ChannelSenders = {}, media?: ProviderMedia): StoreMessage {
   async function deliver(doc: StoredMessage) {
     const send = senders[doc.channel];
     if (doc.direction !== 'out' || !send || doc.delivery?.status) return;
     const delivery = await send({
       id: doc._id, inboxId: doc.inboxId, visitorId: doc.visitorId, text: doc.text, ...(doc.choices?.length ? { choices: doc.choices } : {}),
+      ...(doc.card ? { card: doc.card as MessageCard } : {}),
       partsSent: doc.partsSent ?? 0,
       recordPartsSent: async (n) => { await m.Message.updateOne({ _id: doc._id }, { $set: { partsSent: n } }); },
     });
@@ -57,6 +62,7 @@ export function messageStore(m: Models, publish: PublishMessage, senders: Channe
     }
     if (!stored) return;
     publish(stored);
+    media?.keep(stored);
     await deliver(stored);
   };
 }

@@ -73,6 +73,19 @@ export interface MessageChoice {
   label: string;
 }
 
+/**
+ * A rich card: sent as a card where the channel has them, else as text with
+ * its buttons numbered (activities/channels/capabilities.ts).
+ */
+export interface MessageCard {
+  title: string;
+  text?: string;
+  imageUrl?: string;
+  /** Where the card leads. */
+  url?: string;
+  buttons?: { label: string; url?: string }[];
+}
+
 /** A message as it is sent out on the customer's channel (bot, agent or system). */
 export interface OutboundMessage extends ConversationRef {
   messageId: string;
@@ -80,8 +93,9 @@ export interface OutboundMessage extends ConversationRef {
   agentId?: string;
   text: string;
   kind: 'text' | 'survey';
-  /** Answers the customer can pick (a survey's ratings): sent as buttons or a menu where the channel has them; `text` lists them for the rest. */
+  /** Answers the customer can pick (a survey's ratings): sent as buttons or a menu where the channel has them, listed under the text elsewhere. */
   choices?: MessageChoice[];
+  card?: MessageCard;
   /** Epoch milliseconds, from workflow time. */
   at: number;
 }

@@ -7,11 +7,13 @@ import type { WorkflowBundleOption } from '@temporalio/worker';
 import express, { type Express } from 'express';
 import { createActivities } from '../activities';
 import type { ChannelSenders } from '../activities/channels';
+import type { ProviderApis } from '../activities/channels/provider-apis';
 import type { PublishEvent } from '../activities/events';
 import type { Models } from '../activities/store';
 import { authenticate, requireRole } from './auth';
 import type { Config } from './config';
 import type { ConversationGateway } from './conversation-gateway';
+import type { InboundJournal } from './inbound-journal';
 import { AppError, errorHandler } from './errors';
 import { openApiDocument } from './openapi';
 import { BulkOps } from './ops/bulk';
@@ -24,6 +26,7 @@ import { catalogRoutes } from './routes/catalog';
 import { conversationRoutes } from './routes/conversations';
 import { eventRoutes, tokenFromQuery } from './routes/events';
 import { flowRoutes } from './routes/flows';
+import { fullMessageRoutes } from './routes/full-message';
 import { healthRoutes } from './routes/health';
 import { inboxRoutes } from './routes/inboxes';
 import { opsRoutes } from './routes/ops';
@@ -41,6 +44,8 @@ export interface AppDeps {
   models: Models;
   client: Client;
   gateway: ConversationGateway;
+  /** Where customers' messages are accepted: durably, before Temporal has them. */
+  inbound: InboundJournal;
   /**
    * This process's visitor streams and routing event streams, the secret that
    * pushes to them are signed with, and where events this server emits go
@@ -49,6 +54,8 @@ export interface AppDeps {
   realtime: { subscribers: LocalSubscribers; events: EventSubscribers; secret: string; publishEvent: PublishEvent };
   /** Provider channels' senders, for what operators send customers (terminate). */
   channels?: ChannelSenders;
+  /** Provider API clients whose access tokens every process shares: WeCom pulls, and media downloads agents ask for. */
+  providerApis?: ProviderApis;
   /** The workflow code deployed now, for replay checks; bundled on first use when absent. */
   workflowBundle?: WorkflowBundleOption;
 }
@@ -89,6 +96,8 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1/webchat', webchatRoutes(deps));
   // The embeddable widget (/widget.js, /widget/:inboxId) and uploaded media (/api/v1/media/:id): no sign-in.
   app.use(widgetRoutes(deps));
+  // A message a channel cut short, whole (/m/:messageId?s=): no sign-in, the link is signed.
+  app.use(fullMessageRoutes(deps));
   // The mobile app: its own API key, not a person's token.
   app.use('/api/v1/app', appRoutes(deps));
 

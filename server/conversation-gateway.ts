@@ -23,6 +23,8 @@ const AGENT_ACTION_DEADLINE_MS = 15_000;
 export class ConversationGateway {
   /** Run id → conversation id: later messages to the same run skip the describe call. */
   private readonly conversationIds = new Map<string, string>();
+  /** Workflow id → the conversation its latest delivery reached (may have closed since: the caller checks). */
+  private readonly latest = new Map<string, string>();
 
   constructor(private readonly client: Client, private readonly taskQueue: string) {}
 
@@ -33,8 +35,15 @@ export class ConversationGateway {
   async deliver(ref: { inboxId: string; channel: string; visitorId: string }, message: InboundMessage): Promise<{ conversationId: string }> {
     return this.call(DELIVER_DEADLINE_MS, 'the conversation service is unavailable; the message was not accepted, please retry', async () => {
       const handle = await this.signalWithStart(ref, message);
-      return { conversationId: await this.conversationIdOf(handle.workflowId, handle.signaledRunId) };
+      const conversationId = await this.conversationIdOf(handle.workflowId, handle.signaledRunId);
+      remember(this.latest, handle.workflowId, conversationId);
+      return { conversationId };
     });
+  }
+
+  /** The conversation the latest delivery to this workflow id reached, if this process delivered to it. */
+  knownConversation(workflowId: string): string | undefined {
+    return this.latest.get(workflowId);
   }
 
   private signalWithStart(ref: { inboxId: string; channel: string; visitorId: string }, message: InboundMessage) {
@@ -56,8 +65,7 @@ export class ConversationGateway {
     if (cached) return cached;
     const { memo } = await this.client.workflow.getHandle(workflowId, runId).describe();
     const conversationId = String(memo?.conversationId);
-    if (this.conversationIds.size >= ID_CACHE_LIMIT) this.conversationIds.delete(this.conversationIds.keys().next().value!);
-    this.conversationIds.set(runId, conversationId);
+    remember(this.conversationIds, runId, conversationId);
     return conversationId;
   }
 
@@ -109,6 +117,13 @@ export class ConversationGateway {
       throw new AppError(503, unavailable, { retryable: true });
     }
   }
+}
+
+/** Sets a key in a map capped at ID_CACHE_LIMIT entries, forgetting the oldest first. */
+function remember(map: Map<string, string>, key: string, value: string): void {
+  map.delete(key);
+  if (map.size >= ID_CACHE_LIMIT) map.delete(map.keys().next().value!);
+  map.set(key, value);
 }
 
 /** The reason when the workflow refused the action (validator or a permanent activity refusal), not when it failed. */

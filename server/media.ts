@@ -1,24 +1,18 @@
-// The media store: files web chat visitors upload (images and documents).
-//
-// Kept in the database, not on a server's disk: servers are stateless and run
-// many behind a load balancer, so a file one stored must be readable by every
-// other. A document is capped at 16 MB (MongoDB, and FerretDB v1), so the
-// bytes go in 1 MiB chunks (`mediaChunks`, `_id` = `<mediaId>:<n>`: every read
-// is by `_id`, the only indexed filter on FerretDB v1); the `media` document,
-// written after its chunks (an insert, so atomic), says what the file is. An
-// upload that dies half way leaves chunks no media document names: unreachable
-// and harmless.
+// Media web chat visitors upload (images and documents), and serving stored
+// media. The store itself (chunks in the database) is activities/media-store.ts,
+// shared with the worker, which keeps copies of providers' media.
 //
 // What may be uploaded: the limits below, checked against the declared type,
 // the size and the file's first bytes (a "PNG" that is not one is refused), so
 // what we serve back is what it says it is.
-import { createHash, randomBytes } from 'node:crypto';
-import type { Models } from '../activities/store';
+import type { Request, Response } from 'express';
+import { safeFileName, type MediaInfo, type MediaKind, type MediaStore } from '../activities/media-store';
 import type { MediaRef } from '../activities/types';
 import { AppError } from './errors';
 
+export { mediaStore, safeFileName, type MediaInfo, type MediaStore } from '../activities/media-store';
+
 const MB = 1024 * 1024;
-const CHUNK_BYTES = 1 * MB;
 
 export type UploadKind = 'image' | 'file';
 
@@ -114,95 +108,47 @@ export function checkUpload(contentType: string | undefined, bytes: Buffer, rawN
   return { kind: rule.kind, mime: rule.mime, name: safeFileName(rawName, rule.ext) };
 }
 
-/**
- * The name to keep: the `X-File-Name` header (percent-encoded UTF-8, as
- * encodeURIComponent writes it) without any path or control characters, at
- * most 200 characters; `upload.<ext>` when none is left.
- */
-export function safeFileName(raw: string | undefined, ext: string): string {
-  let name = raw ?? '';
-  try { name = decodeURIComponent(name); } catch { /* not percent-encoded: taken as it is */ }
-  name = name.replace(/^.*[\\/]/, '').replace(/[\p{Cc}\p{Cf}"]/gu, '').trim().slice(0, 200);
-  return name && name !== '.' && name !== '..' ? name : `upload.${ext}`;
-}
-
 /** Where a stored file is served (relative to the server: the console and the widget page are on it). */
 export const mediaUrl = (id: string) => `/api/v1/media/${id}`;
-
-export interface MediaInfo {
-  id: string;
-  inboxId: string;
-  visitorId: string;
-  kind: UploadKind;
-  mime: string;
-  name: string;
-  size: number;
-  sha256: string;
-  chunks: number;
-  createdAt: Date;
-}
 
 /** What the upload answers, and what a message carries (activities/types.ts MediaRef). */
 export function mediaRef(m: Pick<MediaInfo, 'id' | 'kind' | 'mime' | 'name' | 'size'>): MediaRef & { id: string; url: string } {
   return { kind: m.kind, id: m.id, url: mediaUrl(m.id), mime: m.mime, name: m.name, size: m.size };
 }
 
-/** 128 random bits: the media URL needs no sign-in (an <img> cannot send a token), so the id is the secret. */
-const newMediaId = () => `med_${randomBytes(16).toString('hex')}`;
-const chunkId = (mediaId: string, n: number) => `${mediaId}:${n}`;
-
-export function mediaStore(models: Models) {
-  return {
-    /** Stores a checked upload; its chunks first, then the document that makes it visible. */
-    async save(upload: { inboxId: string; visitorId: string; kind: UploadKind; mime: string; name: string; bytes: Buffer }): Promise<MediaInfo> {
-      const id = newMediaId();
-      const { bytes } = upload;
-      const chunks: { _id: string; data: Buffer }[] = [];
-      for (let n = 0, at = 0; at < bytes.length; n++, at += CHUNK_BYTES) chunks.push({ _id: chunkId(id, n), data: bytes.subarray(at, at + CHUNK_BYTES) });
-      // One chunk per insert: a request stays far below the wire protocol's message limit.
-      for (const chunk of chunks) await models.MediaChunk.create(chunk);
-      const info: MediaInfo = {
-        id, inboxId: upload.inboxId, visitorId: upload.visitorId, kind: upload.kind, mime: upload.mime, name: upload.name,
-        size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), chunks: chunks.length, createdAt: new Date(),
-      };
-      const { id: _id, ...fields } = info;
-      await models.Media.create({ _id, ...fields });
-      return info;
-    },
-
-    /** What a stored file is; undefined when there is none of that id. */
-    async info(id: string): Promise<MediaInfo | undefined> {
-      const doc = await models.Media.findById(id).lean().exec();
-      if (!doc) return undefined;
-      const { _id, ...fields } = doc;
-      return { id: _id, ...fields } as MediaInfo;
-    },
-
-    /** The file's bytes, a chunk at a time (so a 10 MB file never sits in memory whole). */
-    async *chunks(info: Pick<MediaInfo, 'id' | 'chunks'>): AsyncGenerator<Buffer> {
-      for (let n = 0; n < info.chunks; n++) {
-        const chunk = await models.MediaChunk.findById(chunkId(info.id, n)).lean().exec();
-        if (!chunk) throw new Error(`media ${info.id} lacks chunk ${n}`);
-        yield bytesOf(chunk.data);
-      }
-    },
-  };
-}
-
-export type MediaStore = ReturnType<typeof mediaStore>;
-
-/** A Buffer field as lean() reads it: a Buffer, or BSON Binary (its bytes up to `position`). */
-function bytesOf(data: unknown): Buffer {
-  if (Buffer.isBuffer(data)) return data;
-  const binary = data as { buffer?: Uint8Array; position?: number };
-  if (binary.buffer instanceof Uint8Array) {
-    return Buffer.from(binary.buffer.buffer, binary.buffer.byteOffset, binary.position ?? binary.buffer.byteLength);
-  }
-  throw new Error('a media chunk holds no bytes');
-}
-
 /** `attachment` for files (a PDF or text is downloaded, never shown in our origin), `inline` for images; the name in both forms. */
-export function contentDisposition(kind: UploadKind, name: string): string {
+export function contentDisposition(kind: MediaKind, name: string): string {
   const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
   return `${kind === 'image' ? 'inline' : 'attachment'}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}
+
+/**
+ * Sends a stored file: its type (never sniffed), a sandbox so it runs nothing
+ * even when opened on its own, and an ETag (a media id always names the same
+ * bytes); its chunks streamed with backpressure.
+ */
+export async function sendMedia(req: Request, res: Response, media: MediaStore, info: MediaInfo): Promise<void> {
+  const etag = `"${info.sha256}"`;
+  res.set({
+    'Content-Type': info.mime,
+    'X-Content-Type-Options': 'nosniff',
+    'Content-Disposition': contentDisposition(info.kind, info.name),
+    'Content-Security-Policy': "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
+    'Cache-Control': 'private, max-age=31536000, immutable',
+    ETag: etag,
+  });
+  if (req.header('if-none-match') === etag) { res.status(304).end(); return; }
+  res.set('Content-Length', String(info.size));
+  try {
+    for await (const chunk of media.chunks(info)) {
+      if (!res.write(chunk)) await new Promise((resolve) => { res.once('drain', resolve); res.once('close', resolve); });
+      if (res.destroyed) return;
+    }
+  } catch (err) {
+    // The headers are out: cut the response short, so the client sees it failed.
+    console.error(`[huiliu] serving media ${info.id} failed:`, (err as Error).message);
+    res.destroy();
+    return;
+  }
+  res.end();
 }

@@ -247,6 +247,14 @@ export function openApiDocument(serverUrl: string) {
         },
       },
       '/api/v1/conversations/{id}': { get: { summary: 'A conversation with its message timeline and survey', security: bearer, parameters: [idPath('id')], responses: { 200: { description: 'OK' }, 401: error, 404: error } } },
+      '/api/v1/conversations/{id}/media/{messageId}/{index}': {
+        get: {
+          summary: 'A message\'s media item (its position in `media`, 0–19): our copy, or what the customer sent as a WeChat or WeCom media id, fetched from the channel and kept (the channel keeps it three days). 404 when the channel no longer has it (`details.reason: gone`); 502 when the channel is down, busy or refuses, or the file is over 20 MB',
+          security: bearer,
+          parameters: [idPath('id'), { name: 'messageId', in: 'path', required: true, schema: { type: 'string', pattern: MESSAGE_ID_PATTERN } }, { name: 'index', in: 'path', required: true, schema: { type: 'integer', minimum: 0, maximum: 19 } }],
+          responses: { 200: { description: 'The bytes, with their Content-Type; `X-Content-Type-Options: nosniff`' }, 304: { description: 'Not modified (If-None-Match)' }, 400: error, 401: error, 404: error, 502: error },
+        },
+      },
       '/api/v1/conversations/{id}/accept': { post: { summary: 'Accept (take) the conversation', security: bearer, parameters: [idPath('id')], responses: { 200: { description: 'OK' }, 401: error, 404: error, 409: error } } },
       '/api/v1/me/conversations': { get: { summary: 'The conversations offered to (`offered: true`) or held by the signed-in agent', security: bearer, responses: { 200: { description: '`{conversations}`' }, 401: error } } },
       '/api/v1/conversations/{id}/transfer': { post: { summary: 'Hand the conversation you accepted to another queue or agent, with a note the next agent sees', security: bearer, parameters: [idPath('id')], ...body('AgentTransferRequest'), responses: { 200: { description: 'OK' }, 401: error, 404: error, 409: error, 400: error } } },
@@ -522,7 +530,7 @@ function widgetPaths() {
     },
     '/api/v1/media/{id}': {
       get: {
-        summary: 'An uploaded image or file (no sign-in: the id is unguessable). Images inline, files as attachments; always `X-Content-Type-Options: nosniff`',
+        summary: 'An uploaded image or file (no sign-in: the id is unguessable). Images inline, files as attachments; always `X-Content-Type-Options: nosniff`. Copies of channels\' media are served only through the conversation (`/api/v1/conversations/{id}/media/…`)',
         parameters: [idPath('id')],
         responses: { 200: { description: 'The bytes, with their Content-Type' }, 304: { description: 'Not modified (If-None-Match)' }, 404: error },
       },

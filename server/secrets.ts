@@ -29,6 +29,11 @@ export function openSecret(blob: string, key: Buffer): unknown {
   return JSON.parse(plain.toString('utf8'));
 }
 
+/** Sealing and opening under one key, for channel code that keeps secrets (inbox credentials, access tokens) without holding the key. */
+export function sealingWith(key: Buffer): { seal(value: unknown): string; open(sealed: string): unknown } {
+  return { seal: (value) => sealSecret(value, key), open: (sealed) => openSecret(sealed, key) };
+}
+
 const keys = new Map<string, Promise<Buffer>>();
 
 /**

@@ -1,14 +1,18 @@
 // The API server process: `tsx server/start-server.ts` (the launcher runs it).
+import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import type { WorkflowBundleOption } from '@temporalio/worker';
 import { channelSenders } from '../activities/channels';
+import { fullMessageLinks } from '../activities/channels/full-message-link';
+import { providerApis } from '../activities/channels/provider-apis';
 import { eventLog } from '../activities/events';
 import { openStore } from '../activities/store';
 import { createApp } from './app';
 import { loadConfig, type Config } from './config';
 import { ConversationGateway } from './conversation-gateway';
+import { InboundJournal } from './inbound-journal';
 import { scheduleCatchUp } from './realtime/catch-up';
 import { scheduleEventPruning } from './realtime/event-pruning';
 import { EventSubscribers } from './realtime/event-subscribers';
@@ -19,7 +23,7 @@ import { ServerEventRelay } from './realtime/server-events';
 import { loadSharedSecret } from './realtime/shared-secret';
 import { scheduleAutoAway } from './presence';
 import { ensureSearchAttributes } from './search-attributes';
-import { loadSecretKey, openSecret } from './secrets';
+import { loadSecretKey, sealingWith } from './secrets';
 import { connectClient } from './temporal';
 
 export async function runServer(config: Config, opts: { workflowBundle?: WorkflowBundleOption } = {}) {
@@ -32,11 +36,18 @@ export async function runServer(config: Config, opts: { workflowBundle?: Workflo
   const secret = await loadSharedSecret(realtime);
   const relay = new ServerEventRelay(realtime, secret, events);
   const secretKey = await loadSecretKey(config);
+  const sealing = sealingWith(secretKey);
+  // Access tokens shared with the workers and every other server.
+  const apis = providerApis(store.models, sealing);
+  const gateway = new ConversationGateway(client, config.taskQueue);
+  // This server's realtime node id, known before it listens: accepted messages carry it.
+  const nodeId = randomUUID();
+  const inbound = new InboundJournal(store.models, realtime, gateway, nodeId);
   const app = createApp({
-    config, models: store.models, client,
-    gateway: new ConversationGateway(client, config.taskQueue),
+    config, models: store.models, client, gateway, inbound,
     realtime: { subscribers, events, secret, publishEvent: relay.publishEvent },
-    channels: channelSenders(store.models, (sealed) => openSecret(sealed, secretKey)),
+    channels: channelSenders(store.models, sealing.open, { fullMessageUrl: fullMessageLinks(config.publicUrl, secretKey).url }, apis),
+    providerApis: apis,
     workflowBundle: opts.workflowBundle,
   });
   const listeningSince = Date.now();
@@ -45,7 +56,8 @@ export async function runServer(config: Config, opts: { workflowBundle?: Workflo
   });
   const address = server.address() as AddressInfo;
   // Workers push this server the messages and events its streams wait for.
-  const node = await registerNode(realtime, config.internalUrl ?? reachableUrl(address));
+  const node = await registerNode(realtime, config.internalUrl ?? reachableUrl(address), nodeId);
+  inbound.start();
   await relay.start(node.id);
   const cancelCatchUp = scheduleCatchUp(store.models, subscribers, listeningSince, events);
   const stopAutoAway = scheduleAutoAway(store.models, config.agentAwayMinutes, eventLog(store.models, relay.publishEvent));
@@ -65,6 +77,8 @@ export async function runServer(config: Config, opts: { workflowBundle?: Workflo
       const closed = new Promise((r) => server.close(r));
       server.closeAllConnections();
       await closed;
+      // Nothing is accepted any more: what is not delivered yet stays in the journal, to be taken over.
+      await inbound.stop();
       await client.connection.close();
       await store.close();
     },

@@ -2,6 +2,9 @@
 import { pathToFileURL } from 'node:url';
 import { DefaultLogger, Runtime, type WorkflowBundleOption } from '@temporalio/worker';
 import { channelSenders } from '../activities/channels';
+import { fullMessageLinks } from '../activities/channels/full-message-link';
+import { providerApis } from '../activities/channels/provider-apis';
+import { providerMedia } from '../activities/channels/provider-media';
 import { openStore } from '../activities/store';
 import { loadConfig, type Config } from './config';
 import { realtimeModels } from './realtime/models';
@@ -9,7 +12,7 @@ import { NodeDirectory } from './realtime/node-directory';
 import { HttpPushPublisher } from './realtime/push-publisher';
 import { loadSharedSecret } from './realtime/shared-secret';
 import { ensureSearchAttributes } from './search-attributes';
-import { loadSecretKey, openSecret } from './secrets';
+import { loadSecretKey, sealingWith } from './secrets';
 import { connectWorker } from './temporal';
 import { bundleWorkflows, createWorker } from './worker';
 
@@ -20,14 +23,18 @@ export async function runWorker(config: Config, workflowBundle?: WorkflowBundleO
   const nodes = new NodeDirectory(realtime);
   await nodes.start();
   const publisher = new HttpPushPublisher(nodes, await loadSharedSecret(realtime));
-  // Provider channels send with the inboxes' credentials, unsealed with the secret key.
+  // Provider channels send with the inboxes' credentials, unsealed with the secret key; access tokens are shared with every process.
   const secretKey = await loadSecretKey(config);
-  const channels = channelSenders(store.models, (sealed) => openSecret(sealed, secretKey));
+  const sealing = sealingWith(secretKey);
+  const apis = providerApis(store.models, sealing);
+  const channels = channelSenders(store.models, sealing.open, { fullMessageUrl: fullMessageLinks(config.publicUrl, secretKey).url }, apis);
+  // What customers send as provider media ids is copied as it arrives: the provider keeps it three days.
+  const media = providerMedia(store.models, apis.mediaDownloads);
   const connection = await connectWorker(config);
   await ensureSearchAttributes(connection, config.temporalNamespace);
   const worker = await createWorker({
     connection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, models: store.models,
-    deps: { publish: publisher.publish, publishEvent: publisher.publishEvent, integrations: config.integrations, channels }, workflowBundle,
+    deps: { publish: publisher.publish, publishEvent: publisher.publishEvent, integrations: config.integrations, channels, media }, workflowBundle,
   });
   const running = worker.run();
   return {

@@ -1,6 +1,6 @@
 // What the API shows of stored documents.
 import type { ConversationDoc, FlowStepDoc, MessageDoc } from '../activities/store/models';
-import type { ContentType, MediaRef, MessageChoice } from '../activities/types';
+import type { ContentType, MediaRef, MessageCard, MessageChoice } from '../activities/types';
 import type { RulesOutcome } from '../rules/evaluate';
 
 type WithId<T> = T & { _id: string };
@@ -28,6 +28,7 @@ export function messageView(m: WithId<MessageDoc>) {
     ...(m.transcript ? { transcript: m.transcript } : {}),
     ...(m.language ? { language: m.language } : {}),
     ...(m.choices?.length ? { choices: (m.choices as MessageChoice[]).map(({ id, label }) => ({ id, label })) } : {}),
+    ...(m.card ? { card: m.card as MessageCard } : {}),
     ...(m.clientMessageId ? { clientMessageId: m.clientMessageId } : {}),
     ...(m.delivery?.status ? { delivery: { status: m.delivery.status, ...(m.delivery.error ? { error: m.delivery.error } : {}) } } : {}),
     at: m.at.toISOString(),

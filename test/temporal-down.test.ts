@@ -1,30 +1,62 @@
-// Temporal goes away: the web chat answers 503 (so the client retries) within
-// the deadline instead of hanging or failing with a 500, and /readyz names it.
+// Temporal goes away: a message to an open conversation is still accepted
+// (kept in MongoDB), a message that would open a conversation answers 503
+// within the deadline (kept all the same), /readyz names Temporal; once it is
+// back, every kept message reaches its conversation exactly once.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { startTemporalDev } from '../server/embedded';
-import { api, startStack } from './support/stack';
+import { freePort, startTemporalDev } from '../server/embedded';
+import { waitFor } from './support/env';
+import { api, startStack, type Stack } from './support/stack';
 
-it('answers 503 with a retry hint when Temporal is down', async () => {
+const SEND = '/api/v1/webchat/demo-webchat/messages';
+
+async function transcript(stack: Stack, visitorId: string): Promise<{ author: string; text: string; clientMessageId?: string }[]> {
+  const res = await api(stack, 'GET', `/api/v1/webchat/demo-webchat/visitors/${visitorId}/messages`);
+  return res.body.messages;
+}
+
+it('keeps what it accepted while Temporal is down and delivers it, once, when Temporal is back', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'huiliu-down-'));
-  const temporal = await startTemporalDev({ dbFile: join(dir, 'temporal.db'), headless: true });
-  const stack = await startStack({ temporalAddress: temporal.address, worker: false });
+  const port = await freePort();
+  const dbFile = join(dir, 'temporal.db');
+  let temporal = await startTemporalDev({ dbFile, port, headless: true });
+  const stack = await startStack({ temporalAddress: temporal.address });
   try {
-    const message = { visitorId: 'v1', clientMessageId: 'c1', text: '你好' };
-    expect((await api(stack, 'POST', '/api/v1/webchat/demo-webchat/messages', { body: message })).status).toBe(202);
+    const opened = await api(stack, 'POST', SEND, { body: { visitorId: 'v1', clientMessageId: 'c1', text: '运费多少' } });
+    expect(opened.status).toBe(202);
+    await waitFor('the bot answer', async () => (await transcript(stack, 'v1')).some((m) => m.author === 'bot'));
 
     await temporal.stop();
+    // The open conversation's next message is accepted at once, with its conversation.
+    const kept = await api(stack, 'POST', SEND, { body: { visitorId: 'v1', clientMessageId: 'c2', text: '怎么开发票' } });
+    expect(kept).toMatchObject({ status: 202, body: { conversationId: opened.body.conversationId } });
+    // A new customer's first message has no conversation to answer with yet: 503, within the deadline, not a hang.
     const started = Date.now();
-    const res = await api(stack, 'POST', '/api/v1/webchat/demo-webchat/messages', { body: { ...message, clientMessageId: 'c2' } });
-    expect(res).toMatchObject({ status: 503, body: { error: expect.stringMatching(/please retry/), details: { retryable: true } } });
-    expect(Date.now() - started).toBeLessThan(15_000); // a 5 s deadline, not a hang (slower when the machine is busy)
+    const waiting = await api(stack, 'POST', SEND, { body: { visitorId: 'v2', clientMessageId: 'c1', text: '运费多少' } });
+    expect(waiting).toMatchObject({ status: 503, body: { error: expect.stringMatching(/please retry/), details: { retryable: true } } });
+    expect(Date.now() - started).toBeLessThan(15_000); // a 5 s wait (slower when the machine is busy)
     const ready = await api(stack, 'GET', '/readyz');
     expect(ready).toMatchObject({ status: 503, body: { error: expect.stringMatching(/temporal/) } });
+
+    temporal = await startTemporalDev({ dbFile, port, headless: true });
+    // Both kept messages are answered without anyone sending them again...
+    await waitFor('the kept messages answered', async () => {
+      const [v1, v2] = [await transcript(stack, 'v1'), await transcript(stack, 'v2')];
+      return v1.filter((m) => m.author === 'bot').length >= 2 && v2.some((m) => m.author === 'bot');
+    }, 60_000);
+    // ...and the visitor's retry of the one that got a 503 adds nothing.
+    const retried = await api(stack, 'POST', SEND, { body: { visitorId: 'v2', clientMessageId: 'c1', text: '运费多少' } });
+    expect(retried.status).toBe(202);
+    await new Promise((r) => setTimeout(r, 1000));
+    for (const visitor of ['v1', 'v2']) {
+      const own = (await transcript(stack, visitor)).filter((m) => m.author === 'visitor').map((m) => m.clientMessageId);
+      expect(own).toEqual(visitor === 'v1' ? ['c1', 'c2'] : ['c1']);
+    }
   } finally {
     await stack.stop();
     await temporal.stop();
     rmSync(dir, { recursive: true, force: true });
   }
-}, 60_000);
+}, 120_000);

@@ -72,14 +72,16 @@ function postPlain(inboxId: string, xml: string, signature?: string) {
 
 const repliesTo = (user: string) => fake.sent.filter((m) => m.touser === user).map((m) => m.text?.content);
 
+/** The customer's conversation once its first message is stored (the webhook answers before that). */
 async function conversationOf(inboxId: string, visitorId: string) {
-  const list = await waitFor('the conversation', async () => {
+  type Conversation = { channel: string; messages: { author: string; text: string; delivery?: { status: string; error?: string } }[] };
+  return waitFor('the conversation and its first message', async () => {
     const { body } = await api(stack, 'GET', `/api/v1/conversations?inboxId=${inboxId}`, { token: ADMIN_TOKEN });
-    return (body.conversations as { id: string; visitorId: string }[]).find((c) => c.visitorId === visitorId);
+    const listed = (body.conversations as { id: string; visitorId: string }[]).find((c) => c.visitorId === visitorId);
+    if (!listed) return undefined;
+    const conversation = (await api(stack, 'GET', `/api/v1/conversations/${listed.id}`, { token: ADMIN_TOKEN })).body as Conversation;
+    return conversation.messages.length > 0 ? conversation : undefined;
   });
-  return (await api(stack, 'GET', `/api/v1/conversations/${list.id}`, { token: ADMIN_TOKEN })).body as {
-    channel: string; messages: { author: string; text: string; delivery?: { status: string; error?: string } }[];
-  };
 }
 
 describe('WeChat Official Account inbox', () => {

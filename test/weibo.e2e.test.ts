@@ -166,7 +166,7 @@ describe('Weibo webhook', () => {
 });
 
 describe('Weibo sending', () => {
-  it('an agent takes the conversation; the reply goes out through Weibo, split under the limit when long', async () => {
+  it('an agent takes the conversation; a long reply goes out through Weibo cut under the limit, with a link that opens the whole of it', async () => {
     const uid = weiboUid();
     const agent = stack.logins['agent-lina'];
     expect((await push(textPush(uid, '人工'))).status).toBe(200);
@@ -178,12 +178,15 @@ describe('Weibo sending', () => {
     const text = `您好，我是李娜。${'关于您的订单，我们已经为您加急处理，预计明天送达。'.repeat(14)}`;
     expect([...text].length).toBeGreaterThan(299);
     expect((await api(stack, 'POST', `/api/v1/conversations/${queued.id}/messages`, { token: agent.token, body: { text } })).status).toBe(201);
-    await waitFor('the agent reply at Weibo', async () => repliesTo(uid).join('').endsWith(text));
-    const replies = repliesTo(uid);
-    const firstPart = replies.findIndex((r) => r.startsWith('您好，我是李娜。'));
-    expect(replies.slice(firstPart).join('')).toBe(text);
-    expect(replies.length - firstPart).toBe(2);
-    for (const reply of replies) expect([...reply].length).toBeLessThanOrEqual(299);
+    const reply = await waitFor('the agent reply at Weibo', async () => repliesTo(uid).find((r) => r.startsWith('您好，我是李娜。')));
+    expect([...reply].length).toBeLessThanOrEqual(299);
+    const [shown, link] = reply.split('…\n全文 Full message: ');
+    expect(text.startsWith(shown!)).toBe(true);
+    // The link names the configured public URL: ask the test server for its page.
+    const url = new URL(link!);
+    const page = await fetch(`${stack.url}${url.pathname}${url.search}`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain(text);
   });
 
   it('a gateway error and a rate limit are retried, and the reply is delivered once', async () => {

@@ -3,12 +3,12 @@
 // calls a channel's sender after storing an outbound message; channels not
 // listed here (web chat) deliver from the store.
 import type { Models } from '../store';
-import type { MessageChoice } from '../types';
-import { ttlCache } from '../ttl-cache';
+import type { MessageCard, MessageChoice } from '../types';
 import { appSender } from './app/send';
 import { appSenderState } from './app/store';
-import type { WechatCredentials, WechatInbox } from './wechat/inbox';
-import { wechatSettings } from './wechat/inbox';
+import type { AdaptOptions } from './capabilities';
+import type { ProviderApis } from './provider-apis';
+import { wechatInboxes } from './wechat/inbox';
 import { wechatSender } from './wechat/send';
 import { wecomSender } from './wecom/send';
 import { wecomState } from './wecom/store';
@@ -25,8 +25,9 @@ export interface OutboundToSend {
   /** The customer's id on the channel (for WeChat, the openid). */
   visitorId: string;
   text: string;
-  /** Answers to offer as buttons or a menu where the provider has them (`text` already lists them). */
+  /** Answers to offer as buttons or a menu where the provider has them; listed under the text elsewhere. */
   choices?: MessageChoice[];
+  card?: MessageCard;
   /** How many parts of a split message the provider took already (an earlier attempt, in any process). */
   partsSent?: number;
   /** Records that the first `n` parts went out, so a retry goes on from there instead of sending them again. */
@@ -44,18 +45,16 @@ export type ChannelSenders = Partial<Record<string, ChannelSender>>;
 /**
  * The senders, reading each inbox's settings and sealed credentials from the
  * store; `openCredentials` unseals them (the key stays with the caller).
+ * `adapt.fullMessageUrl` links a text cut to a channel's limit to the whole of
+ * it (./full-message-link.ts). `apis` share access tokens with every other
+ * process (./provider-apis.ts); without them each sender keeps its own.
  */
-export function channelSenders(models: Models, openCredentials: (sealed: string) => unknown): ChannelSenders {
-  // Inboxes change rarely; a changed one is seen within 5 s.
-  const wechatInbox = ttlCache(5_000, async (inboxId): Promise<WechatInbox | undefined> => {
-    const doc = await models.Inbox.findById(inboxId).lean().exec();
-    if (doc?.channel !== 'wechat' || !doc.credentials) return undefined;
-    return { credentials: openCredentials(doc.credentials) as WechatCredentials, settings: wechatSettings(doc.settings) };
-  });
+export function channelSenders(models: Models, openCredentials: (sealed: string) => unknown, adapt: AdaptOptions, apis?: ProviderApis): ChannelSenders {
   return {
-    wechat: wechatSender({ inbox: wechatInbox }), wecom: wecomSender(wecomState(models, openCredentials)),
+    wechat: wechatSender({ ...adapt, inbox: wechatInboxes(models, openCredentials), tokens: apis?.wechatTokens }),
+    wecom: wecomSender({ ...adapt, ...wecomState(models, openCredentials), api: apis?.wecom }),
     // The mobile app: a signed push webhook while the app is closed; its open stream reads from the store.
-    app: appSender(appSenderState(models, openCredentials)),
-    weibo: weiboSender({ inbox: weiboInboxes(models, openCredentials) }),
+    app: appSender({ ...adapt, ...appSenderState(models, openCredentials) }),
+    weibo: weiboSender({ ...adapt, inbox: weiboInboxes(models, openCredentials) }),
   };
 }

@@ -197,6 +197,8 @@ const messageSchema = new Schema({
   sentAt: Date,
   /** Answers the customer can pick: MessageChoice[] (activities/types.ts). */
   choices: { type: Schema.Types.Mixed, default: undefined },
+  /** A card sent with the text: MessageCard (activities/types.ts), as written; each channel adapts it when sending. */
+  card: { type: Schema.Types.Mixed, default: undefined },
   language: String,
   clientMessageId: String,
   providerMessageId: String,
@@ -429,7 +431,9 @@ const appSessionSchema = new Schema({
 }, opts);
 
 /**
- * Files web chat visitors upload (server/media.ts): what each is, here; its
+ * Files web chat visitors upload (server/media.ts) and copies of what customers
+ * sent through a provider as a media id (activities/channels/provider-media.ts):
+ * what each is, here; its
  * bytes in `mediaChunks`, 1 MiB each (`_id` = `<mediaId>:<n>`), since a
  * document is capped at 16 MB and every server must read what another stored.
  * Written after all its chunks, so a media document is always complete.
@@ -437,9 +441,11 @@ const appSessionSchema = new Schema({
 const mediaSchema = new Schema({
   _id: { type: String, required: true },
   inboxId: { type: String, required: true },
-  /** The visitor (anonymous id) who uploaded it: only their messages may attach it. */
+  /** The visitor (anonymous id) who uploaded it, or sent it through the provider: only their web chat messages may attach it. */
   visitorId: { type: String, required: true },
-  kind: { type: String, required: true, enum: ['image', 'file'] },
+  kind: { type: String, required: true, enum: ['image', 'voice', 'video', 'file', 'sticker'] },
+  /** Who it came from: a web chat upload (served by id without sign-in), or a copy of a provider's media (served to agents only). */
+  source: { type: String, enum: ['upload', 'provider'], default: 'upload' },
   mime: { type: String, required: true },
   name: { type: String, required: true },
   size: { type: Number, required: true },
@@ -452,6 +458,74 @@ const mediaSchema = new Schema({
 const mediaChunkSchema = new Schema({
   _id: { type: String, required: true },
   data: { type: Buffer, required: true },
+}, opts);
+
+/**
+ * Inbound messages accepted but not yet handed to their conversation's
+ * workflow (server/inbound-journal.ts): a provider's webhook and a visitor's
+ * send are answered once the message is here, and the relay deletes it once
+ * Temporal holds it. `_id` is the message's dedupe key, so a provider's retry
+ * of a pending message is one document.
+ */
+const inboundJournalSchema = new Schema({
+  _id: { type: String, required: true },
+  workflowId: { type: String, required: true },
+  inboxId: { type: String, required: true },
+  channel: { type: String, required: true },
+  visitorId: { type: String, required: true },
+  /** The InboundMessage as the channel built it. */
+  message: { type: Schema.Types.Mixed, required: true },
+  acceptedAt: { type: Date, required: true },
+  /** The server relaying it (its realtime node id); another server takes it over once that one's heartbeat stops. */
+  acceptedBy: { type: String, required: true },
+}, { ...opts, minimize: false });
+
+/**
+ * The servers that accepted inbound messages (`_id` = realtime node id), so a
+ * sweep reads the journal only to take over from one whose heartbeat stopped,
+ * never on a timer. Deleted on a clean stop that left nothing behind, and once
+ * another server took over what it left.
+ */
+const inboundJournalOwnerSchema = new Schema({
+  _id: { type: String, required: true },
+  since: { type: Date, required: true },
+}, opts);
+
+/**
+ * Provider access tokens (WeChat, WeCom), shared by every process
+ * (activities/channels/access-token.ts): `_id` = a hash of the provider, API
+ * base URL and app, never the app id itself. The token is sealed with
+ * SECRET_KEY like inbox credentials. `version` is new with every fetch (WeCom
+ * may issue the same token again), and claims name it. Written only by the
+ * process holding the claim to replace the previous version, all fields at
+ * once, so a lost update (FerretDB v1 does not isolate updates) leaves one
+ * whole token, never a mix.
+ */
+const accessTokenSchema = new Schema({
+  _id: { type: String, required: true },
+  token: { type: String, required: true },
+  version: { type: String, required: true },
+  refreshAt: { type: Date, required: true },
+  fetchedAt: { type: Date, required: true },
+}, opts);
+
+/**
+ * Claims to replace an access token, `_id` = `<accessTokens _id>:<version>`
+ * (`:none` before the first token): inserted by the one process that fetches
+ * the next token because this one expired or the provider refused it. The
+ * insert is atomic on the unique `_id`, so one process fetches; a claimed
+ * version is never handed out again. A claim whose holder died or failed is
+ * taken over after `until` (an update, which FerretDB v1 does not isolate: at
+ * worst two processes fetch). Claims older than a day are dropped when a
+ * token is saved.
+ */
+const accessTokenClaimSchema = new Schema({
+  _id: { type: String, required: true },
+  /** The accessTokens document it is about. */
+  tokenId: { type: String, required: true },
+  holder: { type: String, required: true },
+  until: { type: Date, required: true },
+  at: { type: Date, required: true },
 }, opts);
 
 export type FaqDoc = InferSchemaType<typeof faqSchema> & { _id: string };
@@ -490,6 +564,10 @@ export function defineModels(conn: Connection) {
     AppSession: conn.model('AppSession', appSessionSchema, 'appSessions'),
     Media: conn.model('Media', mediaSchema, 'media'),
     MediaChunk: conn.model('MediaChunk', mediaChunkSchema, 'mediaChunks'),
+    AccessToken: conn.model('AccessToken', accessTokenSchema, 'accessTokens'),
+    AccessTokenClaim: conn.model('AccessTokenClaim', accessTokenClaimSchema, 'accessTokenClaims'),
+    InboundJournal: conn.model('InboundJournal', inboundJournalSchema, 'inboundJournal'),
+    InboundJournalOwner: conn.model('InboundJournalOwner', inboundJournalOwnerSchema, 'inboundJournalOwners'),
   };
 }
 

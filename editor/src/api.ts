@@ -1,9 +1,9 @@
 // Typed client for the Huiliu HTTP API (same origin, JSON). Optional fields
 // may come as null as well as absent.
 import type { RulesOutcome } from '../../rules/evaluate';
-import type { ContentType, MediaRef } from '../../activities/types';
+import type { ContentType, MediaRef, MessageCard } from '../../activities/types';
 
-export type { ContentType, MediaRef };
+export type { ContentType, MediaRef, MessageCard };
 
 export type Author = 'visitor' | 'bot' | 'agent' | 'system';
 
@@ -26,6 +26,8 @@ export interface Message {
   kind?: 'text' | 'survey' | null;
   /** Answers the visitor can pick (a survey's ratings); `text` lists them too. */
   choices?: MessageChoice[] | null;
+  /** A card sent with the text (the reply node's). */
+  card?: MessageCard | null;
   clientMessageId?: string | null;
   at: string;
   /** What it carries (the unified message's content type); absent or null: text. `text` stays readable on its own. */
@@ -150,11 +152,14 @@ export async function request<T>(path: string, { method = 'GET', body, token, si
   }
   const payload: unknown = await response.json().catch(() => undefined);
   signal?.throwIfAborted();
-  if (!response.ok || payload === undefined) {
-    const { error, details } = (payload ?? {}) as { error?: unknown; details?: unknown };
-    throw new ApiError(response.status, typeof error === 'string' ? error : '', details);
-  }
+  if (!response.ok || payload === undefined) throw apiError(response.status, payload);
   return payload as T;
+}
+
+/** The ApiError for a failed call, from its `{error, details}` body when it has one. */
+function apiError(status: number, payload: unknown): ApiError {
+  const { error, details } = (payload ?? {}) as { error?: unknown; details?: unknown };
+  return new ApiError(status, typeof error === 'string' ? error : '', details);
 }
 
 const segment = encodeURIComponent;
@@ -196,6 +201,22 @@ export function listConversations(token: string, signal?: AbortSignal): Promise<
 
 export function getConversation(token: string, id: string, signal?: AbortSignal): Promise<ConversationDetail> {
   return request(`/api/v1/conversations/${segment(id)}`, { token, signal });
+}
+
+/**
+ * A message's media item (`index` in its `media`): our copy, or the channel's
+ * file fetched now (WeChat and WeCom keep it three days). A Blob, since the
+ * route needs the agent's token, which an <audio> or <img> cannot send.
+ */
+export async function getMessageMedia(token: string, conversationId: string, messageId: string, index: number): Promise<Blob> {
+  let response: Response;
+  try {
+    response = await fetch(`/api/v1/conversations/${segment(conversationId)}/media/${segment(messageId)}/${index}`, { headers: { Authorization: `Bearer ${token}` } });
+  } catch {
+    throw new ApiError(0, '');
+  }
+  if (!response.ok) throw apiError(response.status, await response.json().catch(() => undefined));
+  return response.blob();
 }
 
 export function acceptConversation(token: string, id: string): Promise<Conversation> {

@@ -10,6 +10,7 @@ import { openSurveyId } from '../src/transcript';
 import { acceptList } from './files';
 import type { Identity, WidgetLang } from './protocol';
 import { useWidgetChat } from './useWidgetChat';
+import { visitorView } from './visitor-view';
 
 export interface WidgetAppProps {
   inboxId: string;
@@ -44,6 +45,7 @@ function WidgetChat({ inboxId, anonymousId, identity, embedded, open, onClose, o
   const fileInput = useRef<HTMLInputElement>(null);
   const input = useRef<HTMLInputElement>(null);
   const unread = useUnread(inboxId, chat.session?.visitorId, chat.transcript.messages, open);
+  const messages = useMemo(() => chat.transcript.messages.map(visitorView), [chat.transcript.messages]);
 
   useEffect(() => onUnread(unread), [unread, onUnread]);
   useEffect(() => { if (open) input.current?.focus({ preventScroll: true }); }, [open]);
@@ -71,7 +73,7 @@ function WidgetChat({ inboxId, anonymousId, identity, embedded, open, onClose, o
       <WidgetHeader embedded={embedded} onClose={onClose} state={chat.stream} />
       <MessageList
         perspective="visitor"
-        messages={chat.transcript.messages}
+        messages={messages}
         pending={chat.transcript.pending}
         label={t('widget.transcript')}
         emptyText={t('widget.empty')}

@@ -16,8 +16,8 @@ export interface NodeRegistration {
   stop(): Promise<void>;
 }
 
-export async function registerNode({ RealtimeNode }: RealtimeModels, url: string): Promise<NodeRegistration> {
-  const id = randomUUID();
+/** `id` is chosen by the caller when something must carry it before the server listens (the inbound journal). */
+export async function registerNode({ RealtimeNode }: RealtimeModels, url: string, id = randomUUID()): Promise<NodeRegistration> {
   // An upsert: should the document have been pruned while this process was
   // paused (a long GC, a suspended VM), the next heartbeat brings it back.
   const writeHeartbeat = async () => {

@@ -34,7 +34,7 @@ function presentedKey(req: Request): string | undefined {
 const inboxOf = (res: Response) => res.locals.appInbox as AppInbox;
 
 /** The app-facing API, mounted at /api/v1/app. */
-export function appRoutes({ models, config, gateway, realtime }: AppDeps): Router {
+export function appRoutes({ models, config, inbound, realtime }: AppDeps): Router {
   const r = Router();
   const inboxes = appInboxReader(models, async (sealed) => openSecret(sealed, await loadSecretKey(config)));
 
@@ -57,7 +57,7 @@ export function appRoutes({ models, config, gateway, realtime }: AppDeps): Route
     const who = resolveVisitor({ anonymousId: deviceId, userId, userHash }, inbox.credentials.identitySecret);
     // Per device: a verified user writes from several devices whose message ids may coincide.
     const providerMessageId = who.identified ? `${who.visitorId}:${deviceId}:${clientMessageId}` : `${deviceId}:${clientMessageId}`;
-    const { conversationId } = await gateway.deliver(
+    const { conversationId } = await inbound.acceptIntoConversation(
       { inboxId: inbox.id, channel: 'app', visitorId: who.visitorId },
       { providerMessageId, clientMessageId, text, receivedAt: Date.now() },
     );

@@ -1,16 +1,37 @@
-// Conversations for agents and admins: list, read, and the agent's actions.
+// Conversations for agents and admins: list, read, the media their messages
+// carry, and the agent's actions.
 import { Router, type Request, type Response } from 'express';
+import { providerMedia, ProviderMediaError } from '../../activities/channels/provider-media';
 import { trusted } from '../../activities/store';
 import { requireRole, type Principal } from '../auth';
 import { Dispatcher } from '../dispatch';
 import { AppError } from '../errors';
-import { idParam, validate } from '../schemas';
+import { mediaStore, sendMedia } from '../media';
+import { idParam, MESSAGE_ID_PATTERN, validate } from '../schemas';
 import { conversationView, flowStepView, messageView } from '../views';
 import type { AppDeps } from '../app';
 
-export function conversationRoutes({ models, gateway, client }: AppDeps): Router {
+const MESSAGE_ID = new RegExp(MESSAGE_ID_PATTERN);
+/** A message carries at most 20 media (the unified message). */
+const MEDIA_INDEX = /^(1?[0-9])$/;
+
+/** What a failed copy of provider media means to the agent who asked: 404 when there is none to be had, else a 502 naming the provider's trouble. */
+function mediaFailure(err: ProviderMediaError, where: { messageId: string; index: number }): AppError {
+  const details = { ...where, reason: err.reason };
+  switch (err.reason) {
+    case 'not-found': return new AppError(404, err.message, details);
+    case 'gone': return new AppError(404, `the channel no longer has this media (it keeps media three days): ${err.message}`, details);
+    case 'too-large': return new AppError(502, err.message, details);
+    case 'unavailable': return new AppError(502, `the channel could not give the media now; try again later: ${err.message}`, details);
+    case 'refused': return new AppError(502, `the channel refused to give the media: ${err.message}`, details);
+  }
+}
+
+export function conversationRoutes({ models, gateway, client, providerApis }: AppDeps): Router {
   const r = Router();
   const dispatcher = new Dispatcher(models, client);
+  const stored = mediaStore(models);
+  const copies = providerMedia(models, providerApis?.mediaDownloads ?? {});
 
   async function load(req: Request) {
     const conversation = await models.Conversation.findById(idParam(req, 'id')).lean();
@@ -54,6 +75,26 @@ export function conversationRoutes({ models, gateway, client }: AppDeps): Router
 
   r.get('/:id', async (req, res) => {
     res.json(await detail((await load(req))._id));
+  });
+
+  // A message's media item, for agents: the stored copy, or the provider's file
+  // (WeChat, WeCom: a media id, kept three days) fetched and stored now.
+  r.get('/:id/media/:messageId/:index', async (req, res) => {
+    const c = await load(req);
+    const { messageId, index: rawIndex } = req.params as { messageId: string; index: string };
+    if (!MESSAGE_ID.test(messageId)) throw new AppError(400, 'invalid messageId', { messageId });
+    if (!MEDIA_INDEX.test(rawIndex)) throw new AppError(400, 'invalid index: a media item\'s position in the message, 0 to 19', { index: rawIndex });
+    const index = Number(rawIndex);
+    const message = await models.Message.findById(messageId).lean();
+    if (!message || message.conversationId !== c._id) throw new AppError(404, `no message "${messageId}" in conversation "${c._id}"`, { messageId });
+    let info;
+    try {
+      info = await copies.copy(message, index);
+    } catch (err) {
+      if (err instanceof ProviderMediaError) throw mediaFailure(err, { messageId, index });
+      throw err;
+    }
+    await sendMedia(req, res, stored, info);
   });
 
   const agentOf = (res: Response) => (res.locals.principal as Principal).id;

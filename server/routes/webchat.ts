@@ -38,7 +38,7 @@ export function mediaPlaceholder(media: readonly Pick<MediaRef, 'kind' | 'name'>
   return media.map((m) => (m.kind === 'image' ? PLACEHOLDERS.image : `${PLACEHOLDERS.file} ${m.name ?? ''}`.trim())).join(' ');
 }
 
-export function webchatRoutes({ models, config, gateway, realtime }: AppDeps): Router {
+export function webchatRoutes({ models, config, inbound, realtime }: AppDeps): Router {
   const r = Router();
   const inboxes = webchatInboxReader(models, config);
   const media = mediaStore(models);
@@ -93,7 +93,7 @@ export function webchatRoutes({ models, config, gateway, realtime }: AppDeps): R
     if (text === undefined) throw new AppError(400, 'invalid body: send text, media, or both', [{ path: '/text', message: 'missing field "text"' }]);
     // A verified user writes from several browsers whose message ids may coincide: per browser.
     const providerMessageId = who.identified ? `${who.visitorId}:${body.visitorId}:${body.clientMessageId}` : `${body.visitorId}:${body.clientMessageId}`;
-    const { conversationId } = await gateway.deliver(
+    const { conversationId } = await inbound.acceptIntoConversation(
       { inboxId: inbox.id, channel: 'webchat', visitorId: who.visitorId },
       {
         providerMessageId, clientMessageId: body.clientMessageId, text, receivedAt: Date.now(),

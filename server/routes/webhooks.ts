@@ -24,7 +24,7 @@ import type { AppDeps } from '../app';
 
 const OPENID = /^[A-Za-z0-9_-]{1,128}$/;
 
-export function webhookRoutes({ models, gateway, config }: AppDeps): Router {
+export function webhookRoutes({ models, inbound, config, providerApis }: AppDeps): Router {
   const r = Router();
 
   // Inboxes change rarely (a new or changed one is seen within 5 s); their credentials are opened once per load.
@@ -66,8 +66,7 @@ export function webhookRoutes({ models, gateway, config }: AppDeps): Router {
     if (!OPENID.test(message.fromUser)) throw new AppError(400, 'FromUserName is not an openid');
     // Unfollowing, opening a menu link, location reports: nothing for the bot or an agent.
     if (startsConversation(message)) {
-      const inbound = wechatInboundMessage(message, { receivedAt: Date.now(), xml });
-      await gateway.deliver({ inboxId: inbox.id, channel: 'wechat', visitorId: message.fromUser }, inbound);
+      await inbound.accept({ inboxId: inbox.id, channel: 'wechat', visitorId: message.fromUser }, wechatInboundMessage(message, { receivedAt: Date.now(), xml }));
     }
     res.type('text/plain').send('success');
   });
@@ -76,7 +75,7 @@ export function webhookRoutes({ models, gateway, config }: AppDeps): Router {
   // with the CorpID as ReceiveId. A callback only says "messages are waiting":
   // it is acknowledged at once and the messages are pulled afterwards.
   const wecom = wecomState(models, async (sealed) => openSecret(sealed, await loadSecretKey(config)));
-  const wecomPull = wecomPuller({ state: wecom, deliver: (ref, message) => gateway.deliver(ref, message) });
+  const wecomPull = wecomPuller({ state: wecom, api: providerApis?.wecom, deliver: (ref, message) => inbound.accept(ref, message) });
 
   async function wecomInbox(req: Request): Promise<WecomInbox & { id: string }> {
     const id = idParam(req, 'inboxId');
@@ -148,8 +147,8 @@ export function webhookRoutes({ models, gateway, config }: AppDeps): Router {
       if (err instanceof WeiboRejected) throw new AppError(400, `not a Weibo push: ${err.message}`);
       throw err;
     }
-    const inbound = weiboInboundMessage(push, { receivedAt: Date.now(), body: typeof req.body === 'string' ? req.body : undefined });
-    if (inbound) await gateway.deliver({ inboxId: inbox.id, channel: 'weibo', visitorId: push.senderId }, inbound);
+    const message = weiboInboundMessage(push, { receivedAt: Date.now(), body: typeof req.body === 'string' ? req.body : undefined });
+    if (message) await inbound.accept({ inboxId: inbox.id, channel: 'weibo', visitorId: push.senderId }, message);
     res.type('text/plain').send('');
   });
 

@@ -2,12 +2,14 @@
 // <script>; it adds the launcher and the chat panel), GET /widget/:inboxId
 // (the chat page the panel frames: built with the console, editor/widget), and
 // GET /api/v1/media/:id (uploaded images and files). No sign-in for any of
-// them: a media id is 128 random bits, known only to the conversation.
+// them: a media id is 128 random bits, known only to the conversation. Copies
+// of providers' media are not served here: agents read them signed in
+// (GET /api/v1/conversations/:id/media/:messageId/:index).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Router, type Response } from 'express';
 import { AppError } from '../errors';
-import { contentDisposition, mediaStore } from '../media';
+import { mediaStore, sendMedia } from '../media';
 import { idParam } from '../schemas';
 import type { AppDeps } from '../app';
 
@@ -44,32 +46,8 @@ export function widgetRoutes({ models, config }: Pick<AppDeps, 'models' | 'confi
   r.get('/api/v1/media/:id', async (req, res) => {
     const id = idParam(req, 'id');
     const info = await media.info(id);
-    if (!info) throw new AppError(404, `no media "${id}"`, { id });
-    const etag = `"${info.sha256}"`;
-    res.set({
-      'Content-Type': info.mime,
-      'X-Content-Type-Options': 'nosniff',
-      'Content-Disposition': contentDisposition(info.kind, info.name),
-      // Never runs anything, even if opened on its own.
-      'Content-Security-Policy': "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
-      // A media id always names the same bytes.
-      'Cache-Control': 'private, max-age=31536000, immutable',
-      ETag: etag,
-    });
-    if (req.header('if-none-match') === etag) { res.status(304).end(); return; }
-    res.set('Content-Length', String(info.size));
-    try {
-      for await (const chunk of media.chunks(info)) {
-        if (!res.write(chunk)) await new Promise((resolve) => { res.once('drain', resolve); res.once('close', resolve); });
-        if (res.destroyed) return;
-      }
-    } catch (err) {
-      // The headers are out: cut the response short, so the client sees it failed.
-      console.error(`[huiliu] serving media ${id} failed:`, (err as Error).message);
-      res.destroy();
-      return;
-    }
-    res.end();
+    if (!info || info.source === 'provider') throw new AppError(404, `no media "${id}"`, { id });
+    await sendMedia(req, res, media, info);
   });
 
   return r;

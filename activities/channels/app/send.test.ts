@@ -82,6 +82,12 @@ describe('appSender', () => {
     expect(body).toMatchObject({ visitorId: 'device-9', choices });
   });
 
+  it('carries the text as plain text and the card whole (the app shows cards)', async () => {
+    const card = { title: '春季新品', text: '全场 8 折', url: 'https://shop.example/spring', buttons: [{ label: '立即购买', url: 'https://shop.example/buy' }] };
+    await sender()(message({ text: '为您推荐**新品**：[详情](https://shop.example/spring)', card }));
+    expect(JSON.parse(received[0]!.body)).toMatchObject({ text: '为您推荐新品：详情 (https://shop.example/spring)', card });
+  });
+
   it('sends nothing while the app has a fresh stream, and pushes once it closed or went quiet', async () => {
     const open = { lastSeenAt: new Date(NOW - 5_000) };
     expect(await sender({ session: open })(message())).toEqual({ status: 'sent' });

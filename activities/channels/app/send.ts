@@ -9,9 +9,13 @@
 // Timeouts, 408, 429 and 5xx throw (the activity retries with backoff); any
 // other answer is a refusal retrying cannot change, returned as a failed
 // delivery. Neither the push secret nor the URL (it may carry a token) is
-// logged or put into an error.
+// logged or put into an error. The push carries the message adapted to the app
+// (./capabilities.ts): plain text, with its choices and card.
 import { createHmac } from 'node:crypto';
+import type { MessageCard } from '../../types';
+import { adaptOutbound, type AdaptOptions } from '../capabilities';
 import type { Delivery, OutboundToSend } from '../index';
+import { appCapabilities } from './capabilities';
 import type { AppInbox } from './inbox';
 
 /** A stream seen within this long counts as open (it writes every APP_SESSION_HEARTBEAT_MS). */
@@ -27,7 +31,7 @@ export interface AppSession {
   closedAt?: Date | null;
 }
 
-export interface AppSenderDeps {
+export interface AppSenderDeps extends AdaptOptions {
   /** The inbox with its credentials opened; undefined when there is no app inbox of that id. */
   inbox(inboxId: string): Promise<AppInbox | undefined>;
   /** The visitor's stream record, if any. */
@@ -48,6 +52,7 @@ export interface AppPush {
   author?: string;
   text: string;
   choices?: { id: string; label: string }[];
+  card?: MessageCard;
   /** When the message was written (ISO 8601). */
   at: string;
 }
@@ -77,14 +82,16 @@ export function appSender(deps: AppSenderDeps) {
     if (isAppOpen(await deps.session(msg.inboxId, msg.visitorId), now())) return { status: 'sent' };
 
     const stored = await deps.message(msg.id);
+    const adapted = adaptOutbound(msg, appCapabilities, deps);
     const push: AppPush = {
       inboxId: msg.inboxId,
       visitorId: msg.visitorId,
       ...(msg.visitorId.startsWith(USER_PREFIX) ? { userId: msg.visitorId.slice(USER_PREFIX.length) } : {}),
       ...(stored ? { conversationId: stored.conversationId, author: stored.author } : {}),
       messageId: msg.id,
-      text: msg.text,
-      ...(msg.choices?.length ? { choices: msg.choices.map(({ id, label }) => ({ id, label })) } : {}),
+      text: adapted.parts.join(''),
+      ...(adapted.choices ? { choices: adapted.choices } : {}),
+      ...(adapted.card ? { card: adapted.card } : {}),
       at: (stored ? new Date(stored.at) : new Date(now())).toISOString(),
     };
     const body = JSON.stringify(push);

@@ -1,7 +1,9 @@
 // Test support: a local stand-in for the WeChat API on 127.0.0.1 that speaks
-// its documented protocol — `GET /cgi-bin/token` (client_credential) and
-// `POST /cgi-bin/message/custom/send?access_token=` (text and menu messages) —
-// and records what it got.
+// its documented protocol — `GET /cgi-bin/token` (client_credential),
+// `POST /cgi-bin/message/custom/send?access_token=` (text, menu and news messages)
+// and `GET /cgi-bin/media/get?access_token=&media_id=` (temporary media: the
+// file, `{video_url}` for a video, errcode 40007 for an unknown id) — and
+// records what it got.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +14,8 @@ export interface CustomMessage {
   text?: { content: string };
   /** A menu message: the follower taps an item and WeChat sends its content back as a text message. */
   msgmenu?: { head_content?: string; list: { id: string; content: string }[]; tail_content?: string };
+  /** A news message: one article that opens its url (more than one: errcode 45008, since October 2018). */
+  news?: { articles: { title?: string; description?: string; url?: string; picurl?: string }[] };
 }
 
 export interface FakeWechatServer {
@@ -22,7 +26,8 @@ export interface FakeWechatServer {
   tokensIssued: number;
   /**
    * The next custom/send answers this errcode once. 42001 (token expired)
-   * also revokes the token it was called with, as WeChat would.
+   * also revokes the token it was called with, as WeChat would; 0 lets that
+   * call through (to fail a later one).
    */
   failNextSend(errcode: number): void;
   /** Every custom/send answers this errcode until called again without one (an outage). */
@@ -31,6 +36,14 @@ export interface FakeWechatServer {
   refuseOpenid(openid: string, errcode: number): void;
   /** Menu messages are refused as from an account that may not send them (40200), or with another errcode; undefined: accepted again. */
   refuseMenus(errcode?: number): void;
+  /** Temporary media media/get serves under this id (a video answers `{video_url}`, downloaded from this server). */
+  putMedia(mediaId: string, file: { bytes: Buffer; contentType: string; video?: boolean }): void;
+  /** How many media/get calls it answered (any outcome). */
+  mediaRequests: number;
+  /** The next media/get answers this errcode once. */
+  failNextMedia(errcode: number): void;
+  /** Every token issued so far stops working (40001), as when another client fetched a new one. */
+  revokeTokens(): void;
   close(): Promise<void>;
 }
 
@@ -39,7 +52,9 @@ const ERRMSG: Record<number, string> = {
   0: 'ok',
   40002: 'invalid grant_type',
   45002: 'content size out of limit',
+  45008: 'article size out of limit',
   40001: 'invalid credential, access_token is invalid or not latest',
+  40007: 'invalid media_id',
   40003: 'invalid openid',
   40013: 'invalid appid',
   40125: 'invalid appsecret',
@@ -68,12 +83,25 @@ function menuError(menu: unknown): number | undefined {
   return list.every(wellFormed) ? undefined : 47001;
 }
 
+/** The errcode for a malformed news message (`{articles: [{title?, description?, url?, picurl?}]}`, one article), or undefined. */
+function newsError(news: unknown): number | undefined {
+  const articles = typeof news === 'object' && news !== null ? (news as { articles?: unknown }).articles : undefined;
+  if (!Array.isArray(articles) || articles.length === 0) return 44002;
+  if (articles.length > 1) return 45008;
+  const fields = ['title', 'description', 'url', 'picurl'];
+  const wellFormed = (a: unknown) => typeof a === 'object' && a !== null
+    && Object.entries(a).every(([k, v]) => fields.includes(k) && typeof v === 'string');
+  return articles.every(wellFormed) ? undefined : 47001;
+}
+
 export async function startFakeWechatServer(app: { appId: string; appSecret: string }): Promise<FakeWechatServer> {
   const tokens = new Set<string>();
   const failures: number[] = [];
   const refused = new Map<string, number>();
   let down: number | undefined;
   let menusRefused: number | undefined;
+  const media = new Map<string, { bytes: Buffer; contentType: string; video?: boolean }>();
+  const mediaFailures: number[] = [];
   const fake = {
     url: '',
     sent: [] as CustomMessage[],
@@ -82,6 +110,10 @@ export async function startFakeWechatServer(app: { appId: string; appSecret: str
     outage: (errcode?: number) => { down = errcode; },
     refuseOpenid: (openid: string, errcode: number) => { refused.set(openid, errcode); },
     refuseMenus: (errcode?: number) => { menusRefused = errcode; },
+    putMedia: (mediaId: string, file: { bytes: Buffer; contentType: string; video?: boolean }) => { media.set(mediaId, file); },
+    mediaRequests: 0,
+    failNextMedia: (errcode: number) => { mediaFailures.push(errcode); },
+    revokeTokens: () => { tokens.clear(); },
     close: () => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }),
   };
 
@@ -104,7 +136,7 @@ export async function startFakeWechatServer(app: { appId: string; appSecret: str
     const accessToken = url.searchParams.get('access_token') ?? '';
     if (!tokens.has(accessToken)) return error(res, 40001);
     const failure = down ?? failures.shift();
-    if (failure !== undefined) {
+    if (failure !== undefined && failure !== 0) {
       if (failure === 42001) tokens.delete(accessToken);
       return error(res, failure);
     }
@@ -119,6 +151,9 @@ export async function startFakeWechatServer(app: { appId: string; appSecret: str
       const invalid = menuError(message.msgmenu);
       if (invalid !== undefined) return error(res, invalid);
       if (menusRefused !== undefined) return error(res, menusRefused);
+    } else if (message.msgtype === 'news') {
+      const invalid = newsError(message.news);
+      if (invalid !== undefined) return error(res, invalid);
     } else {
       if (message.msgtype !== 'text' || typeof message.text?.content !== 'string' || !message.text.content) return error(res, 44002);
       if (Buffer.byteLength(message.text.content) > 2048) return error(res, 45002);
@@ -129,12 +164,33 @@ export async function startFakeWechatServer(app: { appId: string; appSecret: str
     error(res, 0);
   }
 
+  const file = (res: ServerResponse, { bytes, contentType }: { bytes: Buffer; contentType: string }, name: string) => {
+    res.writeHead(200, {
+      'content-type': contentType, 'content-length': String(bytes.length), 'content-disposition': `attachment; filename="${name}"`, 'cache-control': 'no-cache, must-revalidate',
+    }).end(bytes);
+  };
+
+  function mediaGet(url: URL, res: ServerResponse) {
+    fake.mediaRequests++;
+    if (!tokens.has(url.searchParams.get('access_token') ?? '')) return error(res, 40001);
+    const failure = mediaFailures.shift();
+    if (failure !== undefined) return error(res, failure);
+    const mediaId = url.searchParams.get('media_id') ?? '';
+    const found = media.get(mediaId);
+    if (!found) return error(res, 40007);
+    if (found.video) return answer(res, { video_url: `${fake.url}/video/${encodeURIComponent(mediaId)}` });
+    file(res, found, `${mediaId}.${found.contentType.split('/')[1] ?? 'bin'}`);
+  }
+
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://fake');
       if (req.method === 'GET' && url.pathname === '/cgi-bin/token') return token(url, res);
+      if (req.method === 'GET' && url.pathname === '/cgi-bin/media/get') return mediaGet(url, res);
+      const video = req.method === 'GET' && /^\/video\/(.+)$/.exec(url.pathname);
+      if (video && media.get(decodeURIComponent(video[1]!))?.video) return file(res, media.get(decodeURIComponent(video[1]!))!, `${video[1]}.mp4`);
       if (req.method === 'POST' && url.pathname === '/cgi-bin/message/custom/send') return send(url, Buffer.concat(chunks).toString('utf8'), res);
       res.writeHead(404).end();
     });

@@ -1,5 +1,8 @@
 // What a WeChat Official Account inbox holds: its secrets (stored sealed) and
-// its settings, with the defaults an inbox created without them gets.
+// its settings, with the defaults an inbox created without them gets, and the
+// cached lookup the sender and the media download share.
+import type { Models } from '../../store';
+import { ttlCache } from '../../ttl-cache';
 
 export interface WechatCredentials {
   appId: string;
@@ -31,4 +34,16 @@ export function wechatSettings(stored: Partial<WechatSettings> | null | undefine
 export interface WechatInbox {
   credentials: WechatCredentials;
   settings: WechatSettings;
+}
+
+/**
+ * Reads WeChat inboxes by id, credentials opened; undefined for an id that is
+ * no WeChat inbox. Inboxes change rarely: a changed one is seen within 5 s.
+ */
+export function wechatInboxes(models: Models, openCredentials: (sealed: string) => unknown): (inboxId: string) => Promise<WechatInbox | undefined> {
+  return ttlCache(5_000, async (inboxId): Promise<WechatInbox | undefined> => {
+    const doc = await models.Inbox.findById(inboxId).lean().exec();
+    if (doc?.channel !== 'wechat' || !doc.credentials) return undefined;
+    return { credentials: await openCredentials(doc.credentials) as WechatCredentials, settings: wechatSettings(doc.settings) };
+  });
 }

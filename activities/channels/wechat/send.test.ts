@@ -1,10 +1,13 @@
 // The WeChat sender against a local server that speaks the customer-service
-// message API: text messages, and messages with choices as menu messages
-// (msgmenu), as the Official Account documentation shows them.
+// message API: text messages, messages with choices as menu messages
+// (msgmenu) and cards as news messages, as the Official Account documentation
+// shows them; markdown arrives as plain text, and a long text in parts, each
+// sent once however often the send is retried.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestStore } from '../../../test/support/env';
 import { openid, wechatApp } from '../../../test/support/wechat-app';
 import { messageActivities, messageStore } from '../../messages';
+import { choicesText } from '../capabilities';
 import type { OutboundToSend } from '../index';
 import { emojiToFaceCodes } from './emoji';
 import { startFakeWechatServer, type FakeWechatServer } from './fake-wechat-server';
@@ -18,13 +21,14 @@ const RATINGS = [
 const SURVEY = '请为本次服务打分（1–5）：5 非常满意，4 满意，3 一般，2 不满意，1 非常不满意。';
 
 let fake: FakeWechatServer;
+let inbox: WechatInbox;
 let send: ReturnType<typeof wechatSender>;
 let n = 0;
 
 beforeAll(async () => {
   const credentials = wechatApp();
   fake = await startFakeWechatServer(credentials);
-  const inbox: WechatInbox = { credentials, settings: { apiBaseUrl: fake.url, messageMode: 'safe' } };
+  inbox = { credentials, settings: { apiBaseUrl: fake.url, messageMode: 'safe' } };
   send = wechatSender({ inbox: async (id) => (id === 'wx-inbox' ? inbox : undefined) });
 });
 afterAll(async () => { await fake?.close(); });
@@ -74,7 +78,7 @@ describe('wechatSender: choices', () => {
     try {
       const msg = message({ choices: RATINGS });
       expect(await send(msg)).toEqual({ status: 'sent' });
-      expect(sentTo(msg.visitorId)).toEqual([{ touser: msg.visitorId, msgtype: 'text', text: { content: SURVEY } }]);
+      expect(sentTo(msg.visitorId)).toEqual([{ touser: msg.visitorId, msgtype: 'text', text: { content: `${SURVEY}\n\n${choicesText(RATINGS)}` } }]);
     } finally {
       fake.refuseMenus();
     }
@@ -142,14 +146,103 @@ describe('the fake WeChat API: menu messages', () => {
 
 describe('messageParts', () => {
   it('is the same for the same input, so a retry goes on from the part it reached', () => {
-    const text = '好'.repeat(1500);
-    expect(messageParts(text, RATINGS, MENU_LIMITS)).toEqual(messageParts(text, RATINGS, MENU_LIMITS));
-    expect(messageParts(text, RATINGS, MENU_LIMITS).map((p) => p.kind)).toEqual(['text', 'text', 'menu']);
+    const pieces = ['好'.repeat(682), '好'.repeat(500)];
+    expect(messageParts(pieces, RATINGS, MENU_LIMITS)).toEqual(messageParts(pieces, RATINGS, MENU_LIMITS));
+    expect(messageParts(pieces, RATINGS, MENU_LIMITS).map((p) => p.kind)).toEqual(['text', 'text', 'menu']);
   });
 
-  it('leaves out choices a menu cannot carry: an empty or too long id or label', () => {
+  it('asks in text, listing them, for choices a menu cannot carry: an empty or too long id or label', async () => {
     for (const choice of [{ id: '', label: 'a' }, { id: 'a', label: '' }, { id: 'x'.repeat(65), label: 'a' }, { id: 'a', label: '好'.repeat(43) }]) {
-      expect(messageParts('hi', [choice], MENU_LIMITS)).toEqual([{ kind: 'text', content: 'hi' }]);
+      const msg = message({ text: 'hi', choices: [choice] });
+      expect(await send(msg)).toEqual({ status: 'sent' });
+      expect(sentTo(msg.visitorId)).toEqual([{ touser: msg.visitorId, msgtype: 'text', text: { content: `hi\n\n${choicesText([choice])}` } }]);
+    }
+  });
+});
+
+describe('wechatSender: adapted to what WeChat shows', () => {
+  it('sends markdown as plain text', async () => {
+    const msg = message({ text: '## 发货通知\n您的订单**已发货**，请查看 [物流详情](https://shop.example/t/1)。\n- 顺丰快递\n- 预计 `2` 天送达' });
+    expect(await send(msg)).toEqual({ status: 'sent' });
+    expect(sentTo(msg.visitorId)).toEqual([{
+      touser: msg.visitorId, msgtype: 'text',
+      text: { content: '发货通知\n您的订单已发货，请查看 物流详情 (https://shop.example/t/1)。\n• 顺丰快递\n• 预计 2 天送达' },
+    }]);
+  });
+
+  it('sends a card with a link as a news message of one article after the text, its buttons listed in the text', async () => {
+    const msg = message({
+      text: '为您推荐：',
+      card: {
+        title: '春季新品', text: '全场 8 折', url: 'https://shop.example/spring', imageUrl: 'https://img.example/spring.jpg',
+        buttons: [{ label: '立即购买', url: 'https://shop.example/buy' }],
+      },
+    });
+    expect(await send(msg)).toEqual({ status: 'sent' });
+    expect(sentTo(msg.visitorId)).toEqual([
+      { touser: msg.visitorId, msgtype: 'text', text: { content: '为您推荐：\n\n1. 立即购买 — https://shop.example/buy' } },
+      {
+        touser: msg.visitorId, msgtype: 'news',
+        news: { articles: [{ title: '春季新品', description: '全场 8 折', url: 'https://shop.example/spring', picurl: 'https://img.example/spring.jpg' }] },
+      },
+    ]);
+  });
+
+  it('sends a card without a link as numbered text', async () => {
+    const msg = message({ text: '门店信息', card: { title: '静安店', text: '10:00–22:00', buttons: [{ label: '导航', url: 'https://map.example/1' }, { label: '致电' }] } });
+    expect(await send(msg)).toEqual({ status: 'sent' });
+    expect(sentTo(msg.visitorId)).toEqual([{
+      touser: msg.visitorId, msgtype: 'text', text: { content: '门店信息\n\n静安店\n10:00–22:00\n1. 导航 — https://map.example/1\n2. 致电' },
+    }]);
+  });
+
+  it('splits a long text at 2048 bytes without cutting a character or a WeChat face', async () => {
+    const text = `${'好'.repeat(681)}🙂${'好'.repeat(10)}`; // 2043 bytes, then the face "[微笑]" (8 bytes) would not fit
+    const msg = message({ text });
+    expect(await send(msg)).toEqual({ status: 'sent' });
+    expect(sentTo(msg.visitorId).map((m) => m.text!.content)).toEqual(['好'.repeat(681), `[微笑]${'好'.repeat(10)}`]);
+  });
+});
+
+describe('wechatSender: a long text is sent in parts, each once', () => {
+  const LONG = '订单满 99 元包邮，一般 48 小时内发货。偏远地区可能需要多一到两天。'.repeat(60);
+
+  it('a failure in the middle: the retry sends only the parts not yet sent', async () => {
+    let recorded = 0;
+    const msg = message({ text: LONG, recordPartsSent: async (k) => { recorded = k; } });
+    fake.failNextSend(0);
+    fake.failNextSend(-1);
+    await expect(send(msg)).rejects.toThrow(/busy/);
+    const first = sentTo(msg.visitorId).map((m) => m.text!.content);
+    expect(first).toHaveLength(1);
+    expect(recorded).toBe(1);
+    // The retry may run in another worker: it knows only what was recorded.
+    expect(await send({ ...msg, partsSent: recorded })).toEqual({ status: 'sent' });
+    const parts = sentTo(msg.visitorId).map((m) => m.text!.content);
+    expect(parts.length).toBeGreaterThan(2);
+    expect(parts.join('')).toBe(LONG);
+    for (const part of parts) expect(Buffer.byteLength(part)).toBeLessThanOrEqual(2048);
+  });
+
+  it('retried through the message store (a new sender, as after a crash), each part goes out once', async () => {
+    const store = await openTestStore();
+    try {
+      const { models } = store;
+      const user = openid();
+      const input = {
+        conversationId: `conv-${user}`, inboxId: 'wx-inbox', channel: 'wechat', visitorId: user, messageId: `conv-${user}:1`,
+        author: 'agent' as const, kind: 'text' as const, text: LONG, at: Date.now(),
+      };
+      fake.failNextSend(0);
+      fake.failNextSend(-1);
+      await expect(messageActivities(models, messageStore(models, () => {}, { wechat: send })).sendMessage(input)).rejects.toThrow(/busy/);
+      expect((await models.Message.findById(input.messageId).lean())?.partsSent).toBe(1);
+      const fresh = wechatSender({ inbox: async (id) => (id === 'wx-inbox' ? inbox : undefined) });
+      await messageActivities(models, messageStore(models, () => {}, { wechat: fresh })).sendMessage(input);
+      expect(sentTo(user).map((m) => m.text!.content).join('')).toBe(LONG);
+      expect((await models.Message.findById(input.messageId).lean())?.delivery).toMatchObject({ status: 'sent' });
+    } finally {
+      await store.close();
     }
   });
 });

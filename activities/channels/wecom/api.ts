@@ -1,16 +1,16 @@
 // The WeCom server API as the customer-service channel uses it: JSON over
-// HTTPS with `?access_token=`, from `/cgi-bin/gettoken` (cached, shared per
-// corp and secret). An invalid or expired token is refreshed once; "system
-// busy", rate limits and HTTP trouble throw a retryable Error; any other
-// errcode is a WecomRefused, which retrying cannot change. Tokens are never
-// logged and never put into an error message.
+// HTTPS with `?access_token=`, from `/cgi-bin/gettoken` (cached per corp and
+// secret, and shared by every process: ../access-token.ts). An invalid or
+// expired token is refreshed once; "system busy", rate limits and HTTP trouble
+// throw a retryable Error; any other errcode is a WecomRefused, which retrying
+// cannot change. Tokens are never logged and never put into an error message.
 import { createHash } from 'node:crypto';
-import { accessTokenCache } from '../access-token';
+import { accessTokenCache, type AccessTokenCache, type TokenCacheOptions } from '../access-token';
 import type { WecomInbox } from './inbox';
 
 const REQUEST_TIMEOUT_MS = 4_000;
 /** access_token invalid (40014), expired (42001) or missing (41001): fetch a new one, once. */
-const STALE_TOKEN = new Set([40014, 42001, 41001]);
+export const STALE_TOKEN: ReadonlySet<number> = new Set([40014, 42001, 41001]);
 /** "System busy" (-1) and "API call frequency limit" (45009): worth another try later. */
 const RETRYABLE = new Set([-1, 45009]);
 
@@ -29,15 +29,20 @@ export class WecomRefused extends Error {
 export interface WecomApi {
   /** POSTs a JSON body to `{apiBaseUrl}{path}?access_token=…` and answers the reply of errcode 0. */
   post<T extends object>(inbox: WecomInbox, path: string, body: unknown): Promise<T & WecomReply>;
+  /** The app's access tokens, for calls that are not a JSON POST (media downloads: ./media.ts). */
+  tokens: AccessTokenCache<WecomInbox>;
 }
 
-export function wecomApi(): WecomApi {
+/** `tokens.shared` makes every process use the same access token. */
+export function wecomApi(tokenOptions: TokenCacheOptions = {}): WecomApi {
   const tokens = accessTokenCache<WecomInbox>(
     // Each WeCom app (here the 微信客服 one) has its own secret and tokens.
-    ({ settings, credentials }) => `${settings.apiBaseUrl} ${credentials.corpId} ${createHash('sha256').update(credentials.secret).digest('hex').slice(0, 16)}`,
+    ({ settings, credentials }) => `wecom ${settings.apiBaseUrl} ${credentials.corpId} ${createHash('sha256').update(credentials.secret).digest('hex').slice(0, 16)}`,
     fetchToken,
+    tokenOptions,
   );
   return {
+    tokens,
     async post<T extends object>(inbox: WecomInbox, path: string, body: unknown) {
       const json = JSON.stringify(body);
       let token = await tokens.get(inbox);

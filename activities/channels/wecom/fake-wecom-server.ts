@@ -1,6 +1,8 @@
 // Test support: a local stand-in for the WeCom API on 127.0.0.1 that speaks
 // its documented customer-service protocol — `GET /cgi-bin/gettoken`,
-// `POST /cgi-bin/kf/sync_msg` and `POST /cgi-bin/kf/send_msg`, all with
+// `POST /cgi-bin/kf/sync_msg`, `POST /cgi-bin/kf/send_msg` and
+// `GET /cgi-bin/media/get` (temporary media: the file with its type and name,
+// errcode 40007 for an unknown id, 830002 above 20 MB), all with
 // `?access_token=` — and records what it got. Customers "write" through
 // customerWrites(), which queues the message and returns the callback Token
 // the test then sends in its kf_msg_or_event callback; tapping an item of a
@@ -38,6 +40,12 @@ export interface FakeWecomServer {
   overlapNext(count: number): void;
   /** The next send_msg answers this errcode once; 42001 also revokes the token it was called with. */
   failNextSend(errcode: number): void;
+  /** Temporary media media/get serves under this id. */
+  putMedia(mediaId: string, file: { bytes: Buffer; contentType: string; name: string }): void;
+  /** How many media/get calls it answered (any outcome). */
+  mediaRequests: number;
+  /** Every token issued so far stops working (40014), as when the app's tokens were reset. */
+  revokeTokens(): void;
   close(): Promise<void>;
 }
 
@@ -45,6 +53,7 @@ const ERRMSG: Record<number, string> = {
   [-1]: 'system busy',
   0: 'ok',
   40001: 'invalid secret',
+  40007: 'invalid media_id',
   40013: 'invalid corpid',
   40014: 'invalid access_token',
   42001: 'access_token expired',
@@ -56,7 +65,11 @@ const ERRMSG: Record<number, string> = {
   95015: 'invalid cursor',
   95018: 'invalid external_userid',
   40058: 'invalid limit',
+  830002: 'file size exceeds 20M, please use Range to download in chunks',
 };
+
+/** media/get answers a file larger than this only in Range requests (830002 without one). */
+const MEDIA_WHOLE_MAX_BYTES = 20 * 1024 * 1024;
 
 /** send_msg's menu limits: 10 items; head and tail 1024 bytes; a click item's id 1–64 and content 1–128 bytes. */
 const MENU = { items: 10, headBytes: 1024, idBytes: 64, contentBytes: 128 };
@@ -88,6 +101,7 @@ export async function startFakeWecomServer(app: { corpId: string; secret: string
   const sentIds = new Set<string>();
   const failures: number[] = [];
   let overlap = 0;
+  const media = new Map<string, { bytes: Buffer; contentType: string; name: string }>();
   const fake: FakeWecomServer = {
     url: '',
     sent: [],
@@ -106,6 +120,9 @@ export async function startFakeWecomServer(app: { corpId: string; secret: string
     },
     overlapNext: (count) => { overlap = count; },
     failNextSend: (errcode) => { failures.push(errcode); },
+    putMedia: (mediaId, file) => { media.set(mediaId, file); },
+    mediaRequests: 0,
+    revokeTokens: () => { tokens.clear(); },
     close: () => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }),
   };
 
@@ -180,12 +197,25 @@ export async function startFakeWecomServer(app: { corpId: string; secret: string
     answer(res, { msgid });
   }
 
+  function mediaGet(url: URL, res: ServerResponse) {
+    fake.mediaRequests++;
+    if (!tokens.has(url.searchParams.get('access_token') ?? '')) return error(res, 40014);
+    const found = media.get(url.searchParams.get('media_id') ?? '');
+    if (!found) return error(res, 40007);
+    if (found.bytes.length > MEDIA_WHOLE_MAX_BYTES) return error(res, 830002);
+    res.writeHead(200, {
+      'content-type': found.contentType, 'content-length': String(found.bytes.length),
+      'content-disposition': `attachment; filename="${found.name.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encodeURIComponent(found.name)}`,
+    }).end(found.bytes);
+  }
+
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://fake');
       if (req.method === 'GET' && url.pathname === '/cgi-bin/gettoken') return gettoken(url, res);
+      if (req.method === 'GET' && url.pathname === '/cgi-bin/media/get') return mediaGet(url, res);
       if (req.method !== 'POST' || !['/cgi-bin/kf/sync_msg', '/cgi-bin/kf/send_msg'].includes(url.pathname)) return void res.writeHead(404).end();
       const accessToken = url.searchParams.get('access_token') ?? '';
       if (!tokens.has(accessToken)) return error(res, 40014);

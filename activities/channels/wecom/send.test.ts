@@ -93,6 +93,20 @@ describe('wecomSender: choices', () => {
   });
 });
 
+describe('wecomSender: adapted to what WeCom shows', () => {
+  it('sends markdown as plain text and a card as numbered text (a link message needs an uploaded picture)', async () => {
+    const user = customer();
+    const msg = message(user, {
+      text: 'Our **spring** collection:',
+      card: { title: 'Spring', text: '20% off', url: 'https://shop.example/spring', buttons: [{ label: 'Buy now', url: 'https://shop.example/buy' }] },
+    });
+    expect(await send(msg)).toEqual({ status: 'sent' });
+    expect(sentTo(user).map((m) => [m.msgtype, m.text?.content])).toEqual([
+      ['text', 'Our spring collection:\n\nSpring\n20% off\nhttps://shop.example/spring\n1. Buy now — https://shop.example/buy'],
+    ]);
+  });
+});
+
 describe('the fake WeCom API: menu messages', () => {
   const post = (body: object) => wecomApi().post(inbox, '/cgi-bin/kf/send_msg', { open_kfid: OPEN_KFID, msgtype: 'msgmenu', ...body })
     .then(() => 0, (err: { errcode?: number }) => err.errcode);

@@ -5,22 +5,21 @@
 // the item's content. Each part carries a msgid derived from our message id,
 // so WeCom can tell a retried send from a new one. Transient trouble throws
 // (the activity retries with backoff); a permanent refusal is returned as a
-// failed delivery.
+// failed delivery. Each message is first adapted to what WeCom shows
+// (./capabilities.ts): plain text of at most 2048 bytes a message, cards as text.
 import { createHash } from 'node:crypto';
+import { adaptOutbound, type AdaptOptions } from '../capabilities';
 import type { Delivery, OutboundToSend } from '../index';
 import { sendInParts } from '../parts';
 import { messageParts, type MenuLimits, type MessagePart } from '../wechat/send';
 import { WecomRefused, wecomApi, type WecomApi } from './api';
+import { wecomCapabilities } from './capabilities';
 import type { WecomInbox } from './inbox';
 
-/**
- * send_msg's documented limits: a text's content 2048 bytes; a menu's
- * head_content 1024 bytes, at most 10 items, a click item's id 1–64 and its
- * content 1–128 bytes.
- */
-const LIMITS: MenuLimits = { maxTextBytes: 2048, maxHeadBytes: 1024, maxItems: 10, maxIdBytes: 64, maxLabelBytes: 128 };
+/** send_msg's documented limit for a menu's head_content (its other limits are the channel's capabilities). */
+const LIMITS: MenuLimits = { maxHeadBytes: 1024 };
 
-export interface WecomSenderDeps {
+export interface WecomSenderDeps extends AdaptOptions {
   /** The inbox with its credentials opened; undefined when it no longer exists. */
   inbox(inboxId: string): Promise<WecomInbox | undefined>;
   /** The customer-service account replies go out from. */
@@ -40,7 +39,8 @@ export function wecomSender(deps: WecomSenderDeps) {
     if (!inbox) return { status: 'failed', error: `inbox "${msg.inboxId}" no longer exists` };
     const openKfId = await deps.openKfId(msg.inboxId);
     if (!openKfId) return { status: 'failed', error: 'no WeCom customer-service account (open_kfid) known for this inbox' };
-    const parts = messageParts(msg.text, msg.choices, LIMITS);
+    const adapted = adaptOutbound(msg, wecomCapabilities, deps);
+    const parts = messageParts(adapted.parts, adapted.choices, LIMITS);
     return sendInParts(
       msg, parts,
       (part, i) => api.post(inbox, '/cgi-bin/kf/send_msg', { touser: msg.visitorId, open_kfid: openKfId, msgid: wecomMsgId(msg.id, i), ...body(part) }).then(() => undefined),

@@ -1,11 +1,10 @@
 // Property tests: whatever arrives, the Weibo push parser answers with a
 // message or WeiboRejected (which the webhook maps to 400, or acknowledges for
-// an unknown type) — never another error; the signature check never throws;
-// the reply splitter keeps every piece within Weibo's limit and loses nothing.
+// an unknown type) — never another error; the signature check never throws.
+// (Replies are fitted to Weibo's limit by ../capabilities.ts, tested there.)
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseWeiboPush, weiboInboundMessage, weiboInboundText, WeiboRejected } from './message';
-import { MAX_TEXT_CHARS, splitText } from './send';
 import { checkWeiboSignature } from './signature';
 
 // A fixed seed keeps CI deterministic; FC_SEED=<n> explores other inputs.
@@ -83,31 +82,5 @@ describe('checkWeiboSignature under random input', () => {
     fc.assert(fc.property(fc.string(), fc.string(), fc.string(), fc.string(), (secret, signature, timestamp, nonce) => {
       expect(['ok', 'wrong', 'stale']).toContain(checkWeiboSignature(secret, { signature, timestamp, nonce }));
     }), RUNS);
-  });
-});
-
-const wellFormed = (s: string) => !/\p{Surrogate}/u.test(s);
-
-describe('splitText', () => {
-  it('gives pieces within the limit that join back to the text, never splitting a character', () => {
-    const text = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 2000 }), fc.array(fc.constantFrom('好', '😀', '。', '\n', ' ', 'a', '，'), { maxLength: 2000 }).map((a) => a.join('')));
-    fc.assert(fc.property(text, fc.integer({ min: 1, max: 400 }), (t, max) => {
-      const parts = splitText(t, max);
-      expect(parts.join('')).toBe(t);
-      for (const part of parts) {
-        expect([...part].length).toBeLessThanOrEqual(max);
-        // A surrogate pair cut in two would leave a lone surrogate in a piece.
-        if (wellFormed(t)) expect(wellFormed(part)).toBe(true);
-      }
-      if ([...t].length > max) expect(parts.every((p) => p.length > 0)).toBe(true);
-      expect(splitText(t, max)).toEqual(parts);
-    }), RUNS);
-  });
-
-  it('breaks a long Chinese reply after a sentence mark', () => {
-    const sentence = '订单满 99 元包邮，一般 48 小时内发货。';
-    const parts = splitText(sentence.repeat(20), MAX_TEXT_CHARS);
-    expect(parts.length).toBeGreaterThan(1);
-    for (const part of parts.slice(0, -1)) expect(part.endsWith('。')).toBe(true);
   });
 });

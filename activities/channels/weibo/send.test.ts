@@ -1,17 +1,22 @@
 // The Weibo sender against a local server that speaks the fan-service reply
 // API (POST /2/messages/reply.json, form-encoded, errors as {error, error_code}):
-// replies, long replies split under the limit, retries of transient trouble,
-// and refusals recorded as failed deliveries.
+// replies adapted to Weibo (plain text, choices and cards listed in it, a long
+// reply cut with a signed link to the whole of it), retries of transient
+// trouble, and refusals recorded as failed deliveries.
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestStore } from '../../../test/support/env';
 import { weiboApp, weiboUid } from '../../../test/support/weibo-app';
 import { messageActivities, messageStore } from '../../messages';
+import { fullMessageLinks } from '../full-message-link';
 import type { OutboundToSend } from '../index';
+import { weiboCapabilities } from './capabilities';
 import { startFakeWeiboServer, type FakeWeiboServer } from './fake-weibo-server';
 import type { WeiboInbox } from './inbox';
-import { MAX_TEXT_CHARS, splitText, weiboSender } from './send';
+import { weiboSender } from './send';
 
 const credentials = weiboApp();
+const links = fullMessageLinks('https://huiliu.example', randomBytes(32));
 let fake: FakeWeiboServer;
 let inbox: WeiboInbox;
 let send: ReturnType<typeof weiboSender>;
@@ -20,7 +25,7 @@ let n = 0;
 beforeAll(async () => {
   fake = await startFakeWeiboServer(credentials);
   inbox = { credentials, settings: { apiBaseUrl: fake.url } };
-  send = weiboSender({ inbox: async (id) => (id === 'wb-inbox' ? inbox : undefined) });
+  send = weiboSender({ inbox: async (id) => (id === 'wb-inbox' ? inbox : undefined), fullMessageUrl: links.url });
 });
 afterAll(async () => { await fake?.close(); });
 
@@ -36,19 +41,35 @@ describe('weiboSender: replies', () => {
     expect(sentTo(msg.visitorId)).toEqual([{ receiverId: msg.visitorId, type: 'text', text: msg.text, saveSenderBox: '1' }]);
   });
 
-  it('splits a long reply into messages under the limit, in order', async () => {
-    const msg = message({ text: LONG });
+  it('cuts a long reply to one message within the limit, ending with a signed link to the whole text', async () => {
+    const msg = message({ id: 'conv-wb:out:3', text: LONG });
     expect(await send(msg)).toEqual({ status: 'sent' });
-    const parts = sentTo(msg.visitorId).map((m) => m.text);
-    expect(parts.length).toBeGreaterThan(1);
-    expect(parts.join('')).toBe(LONG);
-    for (const part of parts) expect([...part].length).toBeLessThanOrEqual(MAX_TEXT_CHARS);
+    const [text, ...more] = sentTo(msg.visitorId).map((m) => m.text);
+    expect(more).toEqual([]);
+    expect([...text!].length).toBeLessThanOrEqual(weiboCapabilities.maxText.max);
+    const [shown, link] = text!.split('…\n全文 Full message: ');
+    expect(LONG.startsWith(shown!)).toBe(true);
+    expect(shown!.length).toBeGreaterThan(200);
+    const url = new URL(link!);
+    expect(url.origin + url.pathname).toBe('https://huiliu.example/m/conv-wb%3Aout%3A3');
+    expect(links.verify(msg.id, url.searchParams.get('s')!)).toBe(true);
   });
 
-  it('sends the text of a message with choices (Weibo has no menus; the text lists them)', async () => {
-    const msg = message({ text: '请打分：5 非常满意 … 1 非常不满意', choices: [{ id: '5', label: '5 非常满意' }] });
+  it('lists the choices under the text (Weibo has no menus), each label as it reads', async () => {
+    const msg = message({ text: '请为本次服务打分：', choices: [{ id: '5', label: '5 非常满意' }, { id: '1', label: '1 非常不满意' }] });
     expect(await send(msg)).toEqual({ status: 'sent' });
-    expect(sentTo(msg.visitorId).map((m) => m.text)).toEqual([msg.text]);
+    expect(sentTo(msg.visitorId).map((m) => m.text)).toEqual(['请为本次服务打分：\n\n5 非常满意\n1 非常不满意']);
+  });
+
+  it('sends markdown as plain text and a card as numbered text', async () => {
+    const msg = message({
+      text: '**新品**推荐：',
+      card: { title: '春季新品', url: 'https://shop.example/spring', buttons: [{ label: '立即购买', url: 'https://shop.example/buy' }, { label: '联系客服' }] },
+    });
+    expect(await send(msg)).toEqual({ status: 'sent' });
+    expect(sentTo(msg.visitorId).map((m) => m.text)).toEqual([
+      '新品推荐：\n\n春季新品\nhttps://shop.example/spring\n1. 立即购买 — https://shop.example/buy\n2. 联系客服',
+    ]);
   });
 });
 
@@ -71,21 +92,7 @@ describe('weiboSender: transient trouble throws (the activity retries), and the 
     }
   });
 
-  it('a failure in the middle of a split reply: the retry sends only the parts not yet sent', async () => {
-    let recorded = 0;
-    const msg = message({ text: LONG, recordPartsSent: async (k) => { recorded = k; } });
-    const parts = splitText(LONG, MAX_TEXT_CHARS);
-    expect(parts.length).toBeGreaterThan(2);
-    fake.failNext('pass', { status: 503 });
-    await expect(send(msg)).rejects.toThrow(/HTTP 503/);
-    expect(sentTo(msg.visitorId).map((m) => m.text)).toEqual(parts.slice(0, 1));
-    expect(recorded).toBe(1);
-    // The retry may run in another worker: it knows only what was recorded.
-    expect(await send({ ...msg, partsSent: recorded })).toEqual({ status: 'sent' });
-    expect(sentTo(msg.visitorId).map((m) => m.text)).toEqual(parts);
-  });
-
-  it('a split reply retried through the message store (a new sender, as after a crash) sends each part once', async () => {
+  it('a long reply retried through the message store (a new sender, as after a crash) goes out once, cut the same way', async () => {
     const store = await openTestStore();
     try {
       const { models } = store;
@@ -94,13 +101,14 @@ describe('weiboSender: transient trouble throws (the activity retries), and the 
         conversationId: `conv-${uid}`, inboxId: 'wb-inbox', channel: 'weibo', visitorId: uid, messageId: `conv-${uid}:1`,
         author: 'agent' as const, kind: 'text' as const, text: LONG, at: Date.now(),
       };
-      fake.failNext('pass', { status: 503 });
+      fake.failNext({ status: 503 });
       const first = messageActivities(models, messageStore(models, () => {}, { weibo: send }));
       await expect(first.sendMessage(input)).rejects.toThrow(/HTTP 503/);
-      expect((await models.Message.findById(input.messageId).lean())?.partsSent).toBe(1);
-      const fresh = weiboSender({ inbox: async (id) => (id === 'wb-inbox' ? inbox : undefined) });
+      const fresh = weiboSender({ inbox: async (id) => (id === 'wb-inbox' ? inbox : undefined), fullMessageUrl: links.url });
       await messageActivities(models, messageStore(models, () => {}, { weibo: fresh })).sendMessage(input);
-      expect(sentTo(uid).map((m) => m.text)).toEqual(splitText(LONG, MAX_TEXT_CHARS));
+      const sent = sentTo(uid).map((m) => m.text);
+      expect(sent).toHaveLength(1);
+      expect(sent[0]).toContain(links.url(input.messageId));
       expect((await models.Message.findById(input.messageId).lean())?.delivery).toMatchObject({ status: 'sent' });
     } finally {
       await store.close();

@@ -8,12 +8,15 @@
 // (network, HTTP 5xx/429, "system busy", rate limits) throws so the activity
 // retries with backoff; a refusal is returned as a failed delivery. The token
 // travels in the body, never in a URL, and never in an error message or log.
+// Each message is first adapted to what Weibo shows (./capabilities.ts): plain
+// text, choices and cards listed in it, and a text over the limit cut short
+// with a link to the whole of it.
+import { adaptOutbound, type AdaptOptions } from '../capabilities';
 import type { Delivery, OutboundToSend } from '../index';
 import { sendInParts } from '../parts';
+import { weiboCapabilities } from './capabilities';
 import type { WeiboInbox } from './inbox';
 
-/** "文本大小必须小于300个汉字": fewer than 300 characters per message. */
-export const MAX_TEXT_CHARS = 299;
 const REQUEST_TIMEOUT_MS = 4_000;
 /**
  * Weibo's system-level error codes that a later try can clear: system error
@@ -25,7 +28,7 @@ const REQUEST_TIMEOUT_MS = 4_000;
  */
 const RETRYABLE = new Set([10001, 10002, 10003, 10009, 10010, 10011, 10022, 10023, 10024]);
 
-export interface WeiboSenderDeps {
+export interface WeiboSenderDeps extends AdaptOptions {
   /** The inbox with its credentials opened; undefined when it no longer exists. */
   inbox(inboxId: string): Promise<WeiboInbox | undefined>;
 }
@@ -39,8 +42,7 @@ export function weiboSender(deps: WeiboSenderDeps) {
   return async function send(msg: OutboundToSend): Promise<Delivery> {
     const inbox = await deps.inbox(msg.inboxId);
     if (!inbox) return { status: 'failed', error: `inbox "${msg.inboxId}" no longer exists` };
-    // Weibo has no menu message: `text` already lists the choices, and the customer types the answer.
-    const parts = splitText(msg.text, MAX_TEXT_CHARS);
+    const { parts } = adaptOutbound(msg, weiboCapabilities, deps);
     return sendInParts(msg, parts, (part) => reply(inbox, msg.visitorId, part), (err) => err instanceof Refused);
   };
 }
@@ -77,33 +79,4 @@ async function reply({ credentials, settings }: WeiboInbox, receiverId: string, 
   const what = `Weibo messages/reply error_code ${code ?? 'none'}${answer?.error ? ` (${String(answer.error).slice(0, 200)})` : ''}, HTTP ${res.status}`;
   if (code !== undefined && RETRYABLE.has(code)) throw new Error(`${what}: will retry`);
   throw new Refused(what);
-}
-
-const BREAK_AFTER = /[\n。！？；!?;.，,、 ]/u;
-
-/**
- * Splits text into pieces of at most `max` characters (code points, so an
- * emoji is never cut in half), breaking after a line end, a sentence or clause
- * mark or a space in the last third of a piece when there is one. The pieces
- * joined give the text back exactly, and the same text always gives the same
- * pieces, so a retried send can go on from the piece it reached.
- */
-export function splitText(text: string, max: number): string[] {
-  const chars = [...text];
-  if (chars.length <= max) return [text];
-  const parts: string[] = [];
-  let start = 0;
-  while (chars.length - start > max) {
-    let end = start + max;
-    for (let i = end - 1; i >= start + Math.ceil((max * 2) / 3); i--) {
-      if (BREAK_AFTER.test(chars[i]!)) {
-        end = i + 1;
-        break;
-      }
-    }
-    parts.push(chars.slice(start, end).join(''));
-    start = end;
-  }
-  parts.push(chars.slice(start).join(''));
-  return parts;
 }

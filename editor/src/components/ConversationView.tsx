@@ -3,6 +3,7 @@ import {
   acceptConversation,
   closeConversation,
   getConversation,
+  getMessageMedia,
   requestSurvey,
   replyToConversation,
   type Conversation,
@@ -142,6 +143,7 @@ export function ConversationView({ token, meId, conversationId, onChanged }: Con
         label={t('detail.timeline')}
         emptyText={t('detail.empty')}
         testId="agent-transcript"
+        loadMedia={(messageId, index) => getMessageMedia(token, conversationId, messageId, index)}
       />
       <FlowSteps detail={detail} />
       {canReply && (

@@ -1,10 +1,11 @@
 // @vitest-environment jsdom
 // The agent transcript shows what each message carries: a picture as a
 // thumbnail, a voice message with its transcript and a note, a file as a
-// download, a place with its coordinates, a channel event as a line.
-import { cleanup, render, screen, within } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Message } from '../api';
+// download, a place with its coordinates, a channel event as a line; media
+// only the channel has are fetched with the agent's token when asked.
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ApiError, type Message } from '../api';
 import { I18nContext, translate, type Lang } from '../i18n';
 import { MessageList } from './MessageList';
 
@@ -12,11 +13,11 @@ function message(id: string, overrides: Partial<Message>): Message {
   return { id, conversationId: 'c1', inboxId: 'wx', visitorId: 'o1', direction: 'in', author: 'visitor', text: '', at: '2025-01-01T00:00:00.000Z', ...overrides };
 }
 
-function show(messages: Message[], lang: Lang = 'en') {
+function show(messages: Message[], lang: Lang = 'en', loadMedia?: (messageId: string, index: number) => Promise<Blob>) {
   const i18n = { lang, setLang: () => undefined, t: (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) => translate(lang, key, params) };
   render(
     <I18nContext value={i18n}>
-      <MessageList perspective="agent" messages={messages} label="Transcript" emptyText="Empty" testId="transcript" />
+      <MessageList perspective="agent" messages={messages} label="Transcript" emptyText="Empty" testId="transcript" loadMedia={loadMedia} />
     </I18nContext>,
   );
   return screen.getAllByTestId('message');
@@ -94,5 +95,40 @@ describe('MessageList: content types, agent side', () => {
     const [item] = show([message('t1', { text: '运费多少' })]);
     expect(item.querySelector('.msg-bubble')?.textContent).toBe('运费多少');
     expect(item.dataset.type).toBe('text');
+  });
+});
+
+describe('MessageList: media only the channel has', () => {
+  beforeAll(() => {
+    // jsdom has no object URLs.
+    URL.createObjectURL = vi.fn(() => 'blob:http://localhost/recording');
+    URL.revokeObjectURL = vi.fn();
+  });
+
+  it('a voice note with a media id is fetched when the agent asks, then plays', async () => {
+    const loadMedia = vi.fn(async () => new Blob(['#!AMR\n'], { type: 'audio/amr' }));
+    const [item] = show([message('wechat:wx:1', { type: 'voice', text: '[语音 Voice]', media: [{ kind: 'voice', providerMediaId: 'vm', mime: 'audio/amr' }] })], 'zh', loadMedia);
+    fireEvent.click(within(item).getByRole('button', { name: '从渠道获取' }));
+    const audio = await within(item).findByTestId('channel-media');
+    expect(audio.tagName).toBe('AUDIO');
+    expect(audio.getAttribute('src')).toBe('blob:http://localhost/recording');
+    expect(loadMedia).toHaveBeenCalledWith('wechat:wx:1', 0);
+    expect(within(item).getByRole('link', { name: '保存' }).getAttribute('href')).toBe('blob:http://localhost/recording');
+  });
+
+  it('says why when the channel no longer has it', async () => {
+    const loadMedia = async () => { throw new ApiError(404, 'the channel no longer has this media (it keeps media three days)'); };
+    const [item] = show([message('v1', { type: 'video', text: '[视频 Video]', media: [{ kind: 'video', providerMediaId: 'gone' }] })], 'en', loadMedia);
+    fireEvent.click(within(item).getByRole('button', { name: 'Get it from the channel' }));
+    expect((await within(item).findByRole('alert')).textContent).toContain('Could not get it: the channel no longer has this media');
+  });
+
+  it('media with a URL are shown from it, and nothing is fetched without a loader', () => {
+    const loadMedia = vi.fn(async () => new Blob());
+    const [image] = show([message('i9', { type: 'image', text: '[图片 Image]', media: [{ kind: 'image', url: 'http://mmbiz.qpic.cn/a/0', providerMediaId: 'm1' }] })], 'en', loadMedia);
+    expect(within(image).queryByTestId('channel-media-fetch')).toBeNull();
+    cleanup();
+    const [voice] = show([message('v9', { type: 'voice', text: '[语音 Voice]', media: [{ kind: 'voice', providerMediaId: 'vm' }] })]);
+    expect(within(voice).queryByRole('button')).toBeNull();
   });
 });

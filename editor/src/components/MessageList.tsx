@@ -1,6 +1,7 @@
-import { useEffect, useRef } from 'react';
-import type { Message, MessageChoice } from '../api';
+import { useEffect, useRef, useState } from 'react';
+import { ApiError, type Message, type MessageChoice } from '../api';
 import { formatTime, useI18n } from '../i18n';
+import { MessageCardSummary, MessageCardView } from './MessageCard';
 import {
   captionOf, choiceStates, messageContents, surveyAnswers, type ChoiceState, type MessageContent, type PendingMessage,
 } from '../transcript';
@@ -21,10 +22,12 @@ interface MessageListProps {
   /** Sends a picked choice's label as the visitor's message (visitor side only; the agent sees the choices read-only). */
   onChoose?: (label: string) => void;
   onRetry?: (message: PendingMessage) => void;
+  /** Fetches a message's media item that has no URL (agent side: a WeChat or WeCom media id, or our copy of one). */
+  loadMedia?: (messageId: string, index: number) => Promise<Blob>;
 }
 
 export function MessageList(props: MessageListProps) {
-  const { perspective, messages, pending = [], label, emptyText, testId, openSurveyId, onRate, onChoose, onRetry } = props;
+  const { perspective, messages, pending = [], label, emptyText, testId, openSurveyId, onRate, onChoose, onRetry, loadMedia } = props;
   const listRef = useRef<HTMLOListElement>(null);
   const count = messages.length + pending.length;
   const answers = surveyAnswers(messages);
@@ -48,6 +51,7 @@ export function MessageList(props: MessageListProps) {
           onRate={onRate}
           choiceState={choices.get(message.id)}
           onChoose={onChoose}
+          loadMedia={loadMedia}
         />
       ))}
       {pending.map((message) => (
@@ -71,9 +75,10 @@ interface MessageItemProps {
   onRate?: (stars: number) => void;
   choiceState?: ChoiceState;
   onChoose?: (label: string) => void;
+  loadMedia?: (messageId: string, index: number) => Promise<Blob>;
 }
 
-function MessageItem({ message, perspective, surveyOpen, surveyAnswer, onRate, choiceState, onChoose }: MessageItemProps) {
+function MessageItem({ message, perspective, surveyOpen, surveyAnswer, onRate, choiceState, onChoose, loadMedia }: MessageItemProps) {
   const { t, lang } = useI18n();
   const author =
     message.author === 'visitor'
@@ -95,7 +100,8 @@ function MessageItem({ message, perspective, surveyOpen, surveyAnswer, onRate, c
         <span className="msg-author">{author}</span>
         <time dateTime={message.at}>{formatTime(message.at, lang)}</time>
       </div>
-      <MessageBody message={message} />
+      <MessageBody message={message} loadMedia={loadMedia} />
+      {message.card && (perspective === 'visitor' ? <MessageCardView card={message.card} onChoose={onChoose} /> : <MessageCardSummary card={message.card} />)}
       {/* A survey with choices is answered with them; the stars stay for one without. */}
       {choices && perspective === 'visitor' && onChoose && (
         <ChoiceButtons choices={choices} state={choiceState} onChoose={onChoose} />
@@ -207,15 +213,22 @@ function ChoiceChips({ choices, state }: ChoicesProps) {
   );
 }
 
+/** Whether a content is media only the channel has (a media id) or only a signed-in agent may read (our copy of one). */
+const fetchable = (content: MessageContent) =>
+  'media' in content && !content.href && Boolean(content.media?.providerMediaId || content.media?.id);
+
 /** A message's content as the transcript shows it: its words, and what it carries (picture, recording, file, place, event, link). */
-function MessageBody({ message }: { message: Message }) {
+function MessageBody({ message, loadMedia }: { message: Message; loadMedia?: (messageId: string, index: number) => Promise<Blob> }) {
   const contents = messageContents(message);
   const caption = captionOf(message, contents);
   const [first] = contents;
   if (first?.kind === 'event') return <EventLine content={first} />;
   return (
     <>
-      {contents.map((content, i) => content.kind !== 'text' && content.kind !== 'event' && <ContentView key={i} content={content} />)}
+      {/* The i-th content is the message's i-th media item (messageContents). */}
+      {contents.map((content, i) => content.kind !== 'text' && content.kind !== 'event' && (
+        <ContentView key={i} content={content} load={loadMedia && fetchable(content) ? () => loadMedia(message.id, i) : undefined} />
+      ))}
       {caption !== undefined && <div className="msg-bubble">{caption}</div>}
     </>
   );
@@ -223,7 +236,7 @@ function MessageBody({ message }: { message: Message }) {
 
 const THUMBNAIL = { maxWidth: 240, maxHeight: 240, display: 'block', borderRadius: 6 } as const;
 
-function ContentView({ content }: { content: Exclude<MessageContent, { kind: 'text' | 'event' }> }) {
+function ContentView({ content, load }: { content: Exclude<MessageContent, { kind: 'text' | 'event' }>; load?: () => Promise<Blob> }) {
   const { t } = useI18n();
   const external = { target: '_blank', rel: 'noopener noreferrer' } as const;
   switch (content.kind) {
@@ -234,14 +247,16 @@ function ContentView({ content }: { content: Exclude<MessageContent, { kind: 'te
           <img src={content.href} alt={t('content.image')} loading="lazy" referrerPolicy="no-referrer" style={THUMBNAIL} />
         </a>
       ) : (
-        <div className="msg-note" data-testid="message-image">{t('content.image')} · {t('content.atProvider')}</div>
+        <div className="msg-note" data-testid="message-image">
+          {t('content.image')} · {load ? <ChannelMedia kind="image" load={load} /> : t('content.atProvider')}
+        </div>
       );
     case 'voice': {
       const note = content.transcript === 'provider' ? 'content.voiceProvider' : content.transcript === 'recognizer' ? 'content.voiceRecognizer' : 'content.voiceNone';
       return (
         <div className="msg-note msg-voice" data-testid="message-voice" data-transcript={content.transcript ?? 'none'}>
           <span aria-hidden="true">🎤 </span>{t(note)}
-          {content.href && <> · <a href={content.href} {...external}>{t('content.voiceOpen')}</a></>}
+          {content.href ? <> · <a href={content.href} {...external}>{t('content.voiceOpen')}</a></> : load && <> · <ChannelMedia kind="voice" load={load} /></>}
         </div>
       );
     }
@@ -249,7 +264,9 @@ function ContentView({ content }: { content: Exclude<MessageContent, { kind: 'te
       return (
         <div className="msg-note msg-video" data-testid="message-video">
           <span aria-hidden="true">🎬 </span>
-          {content.href ? <a href={content.href} {...external}>{t('content.videoOpen')}</a> : <>{t('content.video')} · {t('content.atProvider')}</>}
+          {content.href
+            ? <a href={content.href} {...external}>{t('content.videoOpen')}</a>
+            : <>{t('content.video')} · {load ? <ChannelMedia kind="video" load={load} /> : t('content.atProvider')}</>}
         </div>
       );
     case 'file': {
@@ -260,7 +277,7 @@ function ContentView({ content }: { content: Exclude<MessageContent, { kind: 'te
           <span aria-hidden="true">📎 </span>
           {content.href
             ? <a href={content.href} download={content.name ?? true}>{t('content.download', { name })}{size}</a>
-            : <>{name}{size} · {t('content.atProvider')}</>}
+            : <>{name}{size} · {load ? <ChannelMedia kind="file" load={load} name={content.name} /> : t('content.atProvider')}</>}
         </div>
       );
     }
@@ -282,6 +299,47 @@ function ContentView({ content }: { content: Exclude<MessageContent, { kind: 'te
         </div>
       ) : null;
   }
+}
+
+type ChannelMediaState = { status: 'idle' | 'loading' } | { status: 'ready'; url: string } | { status: 'failed'; error: string };
+
+/**
+ * Media only the channel has, or our copy of it: fetched with the agent's
+ * token when they ask (a voice note, a video can be megabytes), then played,
+ * shown or saved from memory.
+ */
+function ChannelMedia({ kind, load, name }: { kind: 'image' | 'voice' | 'video' | 'file'; load: () => Promise<Blob>; name?: string }) {
+  const { t } = useI18n();
+  const [state, setState] = useState<ChannelMediaState>({ status: 'idle' });
+  const url = state.status === 'ready' ? state.url : undefined;
+  useEffect(() => () => { if (url) URL.revokeObjectURL(url); }, [url]);
+
+  async function fetchIt() {
+    setState({ status: 'loading' });
+    try {
+      setState({ status: 'ready', url: URL.createObjectURL(await load()) });
+    } catch (err) {
+      setState({ status: 'failed', error: err instanceof ApiError && err.message ? err.message : t('content.fetchFailed') });
+    }
+  }
+
+  if (url) {
+    const save = <a href={url} download={name ?? true}>{t('content.save')}</a>;
+    switch (kind) {
+      case 'image': return <img src={url} alt={t('content.image')} style={THUMBNAIL} data-testid="channel-media" />;
+      case 'voice': return <><audio controls src={url} data-testid="channel-media" /> {save}</>;
+      case 'video': return <><video controls src={url} style={THUMBNAIL} data-testid="channel-media" /> {save}</>;
+      case 'file': return <span data-testid="channel-media">{save}</span>;
+    }
+  }
+  return (
+    <>
+      <button type="button" className="link-btn" onClick={() => void fetchIt()} disabled={state.status === 'loading'} data-testid="channel-media-fetch">
+        {state.status === 'loading' ? t('content.fetching') : t('content.fetch')}
+      </button>
+      {state.status === 'failed' && <span role="alert"> {t('content.fetchFailed')}: {state.error}</span>}
+    </>
+  );
 }
 
 function EventLine({ content }: { content: Extract<MessageContent, { kind: 'event' }> }) {

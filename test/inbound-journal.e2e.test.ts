@@ -1,0 +1,51 @@
+// The inbound journal (server/inbound-journal.ts) against the real stack:
+// messages a server accepted reach their conversation in order, and what a
+// server accepted but never handed over (it crashed) is taken over by another.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { conversationWorkflowId } from '../workflows/messages';
+import { waitFor } from './support/env';
+import { api, startStack, type Stack } from './support/stack';
+
+let stack: Stack;
+beforeAll(async () => { stack = await startStack(); }, 120_000);
+afterAll(async () => { await stack?.stop(); });
+
+const SEND = '/api/v1/webchat/demo-webchat/messages';
+
+async function visitorMessages(visitorId: string): Promise<{ author: string; text: string; clientMessageId?: string }[]> {
+  const res = await api(stack, 'GET', `/api/v1/webchat/demo-webchat/visitors/${visitorId}/messages`);
+  return (res.body.messages as { author: string; text: string; clientMessageId?: string }[]).filter((m) => m.author === 'visitor');
+}
+
+it('hands one customer\'s messages to the conversation in the order they were accepted', async () => {
+  const ids = ['m1', 'm2', 'm3', 'm4', 'm5', 'm6'];
+  // Sent one after another as fast as they are acknowledged, not waiting for any answer.
+  for (const id of ids) expect((await api(stack, 'POST', SEND, { body: { visitorId: 'order', clientMessageId: id, text: `第 ${id} 条` } })).status).toBe(202);
+  const seen = await waitFor('all six messages', async () => {
+    const own = await visitorMessages('order');
+    return own.length === ids.length ? own : undefined;
+  });
+  expect(seen.map((m) => m.clientMessageId)).toEqual(ids);
+}, 90_000);
+
+it('delivers, once, a message a crashed server accepted but never handed over', async () => {
+  // What a server that died right after acknowledging leaves behind: its journal entry, its heartbeat gone.
+  const message = { providerMessageId: 'orphan:c1', clientMessageId: 'c1', text: '运费多少', receivedAt: Date.now() - 60_000 };
+  await stack.store.models.InboundJournal.create({
+    _id: 'orphan-entry', workflowId: conversationWorkflowId('demo-webchat', 'orphan'), inboxId: 'demo-webchat', channel: 'webchat',
+    visitorId: 'orphan', message, acceptedAt: new Date(Date.now() - 60_000), acceptedBy: 'a-server-that-crashed',
+  });
+  await stack.store.models.InboundJournalOwner.create({ _id: 'a-server-that-crashed', since: new Date(Date.now() - 120_000) });
+  // The sweep runs every 10 s.
+  const own = await waitFor('the orphaned message', async () => {
+    const messages = await visitorMessages('orphan');
+    return messages.length > 0 ? messages : undefined;
+  }, 40_000);
+  expect(own.map((m) => m.text)).toEqual(['运费多少']);
+  await waitFor('the journal emptied', async () => (await stack.store.models.InboundJournal.countDocuments({ _id: 'orphan-entry' })) === 0);
+  expect(await stack.store.models.InboundJournalOwner.countDocuments({ _id: 'a-server-that-crashed' })).toBe(0);
+  // The visitor's own retry of it (same client message id) adds nothing.
+  expect((await api(stack, 'POST', SEND, { body: { visitorId: 'orphan', clientMessageId: 'c1', text: '运费多少' } })).status).toBe(202);
+  await new Promise((r) => setTimeout(r, 1000));
+  expect((await visitorMessages('orphan')).length).toBe(1);
+}, 90_000);
