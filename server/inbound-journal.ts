@@ -220,7 +220,7 @@ export class InboundJournal {
       for (let attempt = 0; attempt < RELAY_ATTEMPTS && !this.stopped; attempt++) {
         try {
           const { conversationId } = await this.gateway.deliver(entry.ref, entry.message);
-          // Should this fail, a sweep delivers it again and the workflow drops the repeat.
+          // Should this fail, the entry stays; the server that takes this one's entries over (after it stops) delivers it again, and the workflow drops the repeat.
           await this.models.InboundJournal.deleteOne({ _id: entry.id }).catch((err: Error) => {
             console.error(`[huiliu] could not clear a delivered inbound message (it will be redelivered and dropped): ${err.message}`);
           });
