@@ -1,5 +1,5 @@
-// Temporal goes away: a message to an open conversation is still accepted
-// (kept in MongoDB), a message that would open a conversation answers 503
+// Temporal goes away: messages to an open conversation are still accepted
+// (kept in MongoDB, in order), a message that would open a conversation answers 503
 // within the deadline (kept all the same), /readyz names Temporal; once it is
 // back, every kept message reaches its conversation exactly once.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -29,9 +29,11 @@ it('keeps what it accepted while Temporal is down and delivers it, once, when Te
     await waitFor('the bot answer', async () => (await transcript(stack, 'v1')).some((m) => m.author === 'bot'));
 
     await temporal.stop();
-    // The open conversation's next message is accepted at once, with its conversation.
-    const kept = await api(stack, 'POST', SEND, { body: { visitorId: 'v1', clientMessageId: 'c2', text: '怎么开发票' } });
-    expect(kept).toMatchObject({ status: 202, body: { conversationId: opened.body.conversationId } });
+    // The open conversation's next messages are accepted, with its conversation, and kept in order.
+    for (const [id, text] of [['c2', '怎么开发票'], ['c3', '运费多少']]) {
+      const kept = await api(stack, 'POST', SEND, { body: { visitorId: 'v1', clientMessageId: id, text } });
+      expect(kept).toMatchObject({ status: 202, body: { conversationId: opened.body.conversationId } });
+    }
     // A new customer's first message has no conversation to answer with yet: 503, within the deadline, not a hang.
     const started = Date.now();
     const waiting = await api(stack, 'POST', SEND, { body: { visitorId: 'v2', clientMessageId: 'c1', text: '运费多少' } });
@@ -41,10 +43,10 @@ it('keeps what it accepted while Temporal is down and delivers it, once, when Te
     expect(ready).toMatchObject({ status: 503, body: { error: expect.stringMatching(/temporal/) } });
 
     temporal = await startTemporalDev({ dbFile, port, headless: true });
-    // Both kept messages are answered without anyone sending them again...
+    // The kept messages are answered without anyone sending them again...
     await waitFor('the kept messages answered', async () => {
       const [v1, v2] = [await transcript(stack, 'v1'), await transcript(stack, 'v2')];
-      return v1.filter((m) => m.author === 'bot').length >= 2 && v2.some((m) => m.author === 'bot');
+      return v1.filter((m) => m.author === 'bot').length >= 3 && v2.some((m) => m.author === 'bot');
     }, 60_000);
     // ...and the visitor's retry of the one that got a 503 adds nothing.
     const retried = await api(stack, 'POST', SEND, { body: { visitorId: 'v2', clientMessageId: 'c1', text: '运费多少' } });
@@ -52,7 +54,7 @@ it('keeps what it accepted while Temporal is down and delivers it, once, when Te
     await new Promise((r) => setTimeout(r, 1000));
     for (const visitor of ['v1', 'v2']) {
       const own = (await transcript(stack, visitor)).filter((m) => m.author === 'visitor').map((m) => m.clientMessageId);
-      expect(own).toEqual(visitor === 'v1' ? ['c1', 'c2'] : ['c1']);
+      expect(own).toEqual(visitor === 'v1' ? ['c1', 'c2', 'c3'] : ['c1']);
     }
   } finally {
     await stack.stop();

@@ -10,15 +10,10 @@ import { buildWechatXml } from '../activities/channels/wechat/xml';
 import { startFakeWecomServer, type FakeWecomServer } from '../activities/channels/wecom/fake-wecom-server';
 import { waitFor } from './support/env';
 import { api, startStack, type Stack } from './support/stack';
+import { OPEN_KFID, wecomApp } from './support/wecom-app';
 
 const ADMIN_TOKEN = 'test-admin-token-0123456789';
-const OPEN_KFID = 'wkAJ2GCAAAZSfhHCt7IFSvLKtMPxyJTw';
-const credentials = {
-  corpId: 'ww0123456789abcdef',
-  secret: randomBytes(32).toString('base64url').replace(/[-_]/g, 'x').slice(0, 43),
-  token: 'kfToken2024',
-  encodingAesKey: randomBytes(32).toString('base64').replace(/[+/=]/g, '').padEnd(43, 'A').slice(0, 43),
-};
+const credentials = wecomApp();
 const SHIPPING_ANSWER = '订单满 99 元包邮，一般 48 小时内发货。';
 
 let stack: Stack;

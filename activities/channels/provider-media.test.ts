@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sealingWith } from '../../server/secrets';
 import { openTestStore, waitFor } from '../../test/support/env';
 import { wechatApp } from '../../test/support/wechat-app';
+import { OPEN_KFID } from '../../test/support/wecom-app';
 import { mediaStore, type MediaInfo } from '../media-store';
 import type { StoredMessage } from '../messages';
 import type { Store } from '../store';
@@ -17,7 +18,7 @@ import { startFakeWechatServer, type FakeWechatServer } from './wechat/fake-wech
 import { startFakeWecomServer, type FakeWecomServer } from './wecom/fake-wecom-server';
 
 const sealing = sealingWith(randomBytes(32));
-const WECOM = { corpId: 'ww0123456789abcdef', secret: 'wecom-kf-secret-0123456789', openKfId: 'wkAJ2GCAAAZSfhHCt7IFSvLKtMPxyJTw' };
+const WECOM = { corpId: 'ww0123456789abcdef', secret: 'wecom-kf-secret-0123456789', openKfId: OPEN_KFID };
 /** An AMR recording's magic, then noise. */
 const VOICE = Buffer.concat([Buffer.from('#!AMR\n'), randomBytes(3000)]);
 const VIDEO = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypmp42'), randomBytes(5000)]);

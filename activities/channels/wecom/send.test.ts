@@ -10,14 +10,9 @@ import { startFakeWecomServer, type FakeWecomServer } from './fake-wecom-server'
 import type { WecomInbox } from './inbox';
 import { wecomMsgId, wecomSender } from './send';
 import { customerMessage, type SyncReply } from './sync';
+import { OPEN_KFID, wecomApp } from '../../../test/support/wecom-app';
 
-const OPEN_KFID = 'wkAJ2GCAAAZSfhHCt7IFSvLKtMPxyJTw';
-const credentials = {
-  corpId: 'ww0123456789abcdef',
-  secret: randomBytes(32).toString('base64url').replace(/[-_]/g, 'x').slice(0, 43),
-  token: 'kfToken2024',
-  encodingAesKey: randomBytes(32).toString('base64').replace(/[+/=]/g, '').padEnd(43, 'A').slice(0, 43),
-};
+const credentials = wecomApp();
 const RATINGS = [
   { id: '5', label: '5 Very satisfied' }, { id: '4', label: '4 Satisfied' }, { id: '3', label: '3 Neutral' },
   { id: '2', label: '2 Dissatisfied' }, { id: '1', label: '1 Very dissatisfied' },

@@ -2,8 +2,8 @@
 // types WeCom customer service documents (https://developer.work.weixin.qq.com/document/path/94670).
 import { describe, expect, it } from 'vitest';
 import { customerMessage, type SyncedMessage } from './sync';
+import { OPEN_KFID } from '../../../test/support/wecom-app';
 
-const OPEN_KFID = 'wkAJ2GCAAAZSfhHCt7IFSvLKtMPxyJTw';
 const USER = 'wmAJ2GCAAAme1XQRC-NI-q0_ZM9ukoAw';
 const base = { msgid: 'from_msgid_4622416642169452483', open_kfid: OPEN_KFID, external_userid: USER, send_time: 1615478585, origin: 3 };
 const map = (m: Partial<SyncedMessage> & Record<string, unknown>) => customerMessage({ ...base, ...m } as SyncedMessage, OPEN_KFID)?.inbound;
