@@ -12,5 +12,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Two cores: files share the embedded servers, so run them one or two at a time.
     maxWorkers: 2,
+    // Workers the tests start as processes (the launcher's, a crash test's) compete with other test files, not a backlog: normal priority.
+    env: { WORKER_NICE: '0' },
   },
 });

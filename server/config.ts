@@ -34,6 +34,12 @@ export interface Config {
   agentAwayMinutes: number;
   /** OPS_IDLE_MINUTES: a running conversation that has not moved for this long counts as stuck (idle). */
   opsIdleMinutes: number;
+  /**
+   * WORKER_NICE: the worker's CPU priority, as a nice value 0-19 (0: normal).
+   * Lowered by default so that, on a machine it shares, answering webhooks
+   * and visitors comes before working through a backlog.
+   */
+  workerNice: number;
   /** What flows' integration nodes may reach: HTTP_ALLOW_HOSTS, ORDER_API_URL and ORDER_API_TOKEN. */
   integrations: Integrations;
 }
@@ -64,6 +70,13 @@ function positiveNumber(name: string, value: string | undefined, fallback: numbe
   return n;
 }
 
+function niceValue(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 19) throw new Error(`${name} must be a whole number from 0 (normal priority) to 19 (lowest), got "${value}"`);
+  return n;
+}
+
 function secretKey(value: string | undefined): string | undefined {
   if (!value) return undefined;
   // Never echo the value: it is the key to every stored credential.
@@ -90,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminToken: env.ADMIN_TOKEN || undefined,
     secretKey: secretKey(env.SECRET_KEY),
     opsIdleMinutes: positiveNumber('OPS_IDLE_MINUTES', env.OPS_IDLE_MINUTES, 60),
+    workerNice: niceValue('WORKER_NICE', env.WORKER_NICE, 19),
     agentAwayMinutes: env.AGENT_AWAY_MINUTES === '0' ? 0 : positiveNumber('AGENT_AWAY_MINUTES', env.AGENT_AWAY_MINUTES, 15),
     dataDir: resolve(env.DATA_DIR || join(PROJECT_ROOT, 'data')),
     consoleDir: join(PROJECT_ROOT, 'editor', 'dist'),

@@ -11,7 +11,7 @@
 // and takes over the messages of a server that stopped before handing them
 // over (it knows those servers from `inboundJournalOwners`, so it reads the
 // journal only then: on FerretDB a filtered read scans the whole backlog).
-// Delivering a message twice (a slow direct call that landed after all, two
+// Delivering a message twice (a call that timed out but landed after all, two
 // servers taking over at once, a delete that failed) is harmless: the workflow
 // drops a message whose provider id it has seen.
 import { createHash } from 'node:crypto';
@@ -40,7 +40,10 @@ interface Entry {
  * How long a message waits for Temporal before it is kept here instead: a busy
  * Temporal usually answers sooner (handing over directly writes nothing more
  * and keeps the backlog in Temporal, where a workflow takes several waiting
- * messages in one task), and WeChat's 5 s leave room for the write.
+ * messages in one task), and WeChat's 5 s leave room for the write. A shorter
+ * budget (50 ms) made the acknowledgement wait on the journal write instead,
+ * whose tail under overload is as long (`npm run bench:webhooks`: ack p99 0.3
+ * to 8 s across runs).
  */
 const DIRECT_BUDGET_MS = 3_000;
 /**
@@ -97,8 +100,9 @@ export class InboundJournal {
    */
   async accept(ref: InboundRef, message: InboundMessage): Promise<void> {
     const entry = this.entryOf(ref, message);
-    if (await this.deliveredAtOnce(entry)) return;
-    if (await this.store(entry)) void this.relay(entry, false);
+    const direct = this.handOver(entry);
+    if (direct && (await within(direct, DIRECT_BUDGET_MS))) return;
+    if (await this.store(entry)) void this.relay(entry, false, direct);
   }
 
   /**
@@ -109,16 +113,17 @@ export class InboundJournal {
    */
   async acceptIntoConversation(ref: InboundRef, message: InboundMessage): Promise<{ conversationId: string }> {
     const entry = this.entryOf(ref, message);
-    const delivered = await this.deliveredAtOnce(entry);
+    const direct = this.handOver(entry);
+    const delivered = direct && (await within(direct, DIRECT_BUDGET_MS));
     if (delivered) return { conversationId: delivered };
     const fresh = await this.store(entry);
     const known = await this.openConversation(entry.workflowId);
     if (known) {
-      if (fresh) void this.relay(entry, false);
+      if (fresh) void this.relay(entry, false, direct);
       return { conversationId: known };
     }
     // Someone waits for this one: it skips the backlog.
-    const delivery = this.relaying.get(entry.id) ?? this.relay(entry, true);
+    const delivery = this.relaying.get(entry.id) ?? this.relay(entry, true, direct);
     const conversationId = await within(delivery, WAIT_FOR_CONVERSATION_MS);
     if (conversationId) return { conversationId };
     // Accepted all the same: a retry (same message id) adds nothing and answers the conversation once Temporal is back.
@@ -152,14 +157,14 @@ export class InboundJournal {
   }
 
   /**
-   * The conversation id when Temporal took the message within the budget.
-   * Not tried while this customer has messages waiting here (they go first).
+   * Hands the message to Temporal directly: the conversation id once it
+   * landed, undefined when it failed. Not tried while this customer has
+   * messages waiting here (they go first).
    */
-  private async deliveredAtOnce(entry: Entry): Promise<string | undefined> {
+  private handOver(entry: Entry): Promise<string | undefined> | undefined {
     if (this.chains.has(entry.workflowId) || this.stopped) return undefined;
-    // Failures are the gateway's to log; a call that lands after the budget is a repeat the workflow drops.
-    const direct = this.gateway.deliver(entry.ref, entry.message).then(({ conversationId }) => conversationId, () => undefined);
-    return within(direct, DIRECT_BUDGET_MS);
+    // Failures are the gateway's to log.
+    return this.gateway.deliver(entry.ref, entry.message).then(({ conversationId }) => conversationId, () => undefined);
   }
 
   private entryOf(ref: InboundRef, message: InboundMessage): Entry {
@@ -201,10 +206,15 @@ export class InboundJournal {
     return doc?.status === 'closed' ? undefined : conversationId;
   }
 
-  /** Queues the entry behind its conversation's earlier messages; `urgent` skips the backlog's concurrency limit (someone waits for it). */
-  private relay(entry: Entry, urgent: boolean): Promise<string | undefined> {
+  /**
+   * Queues the entry behind its conversation's earlier messages; `urgent`
+   * skips the backlog's concurrency limit (someone waits for it). `direct` is
+   * the hand-over that ran out of budget: still under way, it is the first
+   * attempt.
+   */
+  private relay(entry: Entry, urgent: boolean, direct?: Promise<string | undefined>): Promise<string | undefined> {
     const previous = this.chains.get(entry.workflowId) ?? Promise.resolve();
-    const delivery = previous.then(() => this.deliver(entry, urgent));
+    const delivery = previous.then(() => this.deliver(entry, urgent, direct));
     this.relaying.set(entry.id, delivery);
     const tail = delivery.finally(() => {
       this.relaying.delete(entry.id);
@@ -214,17 +224,15 @@ export class InboundJournal {
     return delivery;
   }
 
-  private async deliver(entry: Entry, urgent: boolean): Promise<string | undefined> {
+  private async deliver(entry: Entry, urgent: boolean, direct?: Promise<string | undefined>): Promise<string | undefined> {
+    const landed = await direct;
+    if (landed) return this.delivered(entry, landed);
     if (!urgent) await this.slot();
     try {
       for (let attempt = 0; attempt < RELAY_ATTEMPTS && !this.stopped; attempt++) {
         try {
           const { conversationId } = await this.gateway.deliver(entry.ref, entry.message);
-          // Should this fail, the entry stays; the server that takes this one's entries over (after it stops) delivers it again, and the workflow drops the repeat.
-          await this.models.InboundJournal.deleteOne({ _id: entry.id }).catch((err: Error) => {
-            console.error(`[huiliu] could not clear a delivered inbound message (it will be redelivered and dropped): ${err.message}`);
-          });
-          return conversationId;
+          return await this.delivered(entry, conversationId);
         } catch {
           // The gateway logged why; the message stays in the journal.
           await delay(Math.min(RETRY_FIRST_MS * 2 ** attempt, RETRY_MAX_MS), undefined, { signal: this.stopping.signal }).catch(() => undefined);
@@ -235,6 +243,14 @@ export class InboundJournal {
     } finally {
       if (!urgent) this.release();
     }
+  }
+
+  /** Clears a delivered entry. Should that fail, the entry stays: the server that takes this one's entries over (after it stops) delivers it again, and the workflow drops the repeat. */
+  private async delivered(entry: Entry, conversationId: string): Promise<string> {
+    await this.models.InboundJournal.deleteOne({ _id: entry.id }).catch((err: Error) => {
+      console.error(`[huiliu] could not clear a delivered inbound message (it will be redelivered and dropped): ${err.message}`);
+    });
+    return conversationId;
   }
 
   private async slot(): Promise<void> {

@@ -7,6 +7,7 @@ import { providerApis } from '../activities/channels/provider-apis';
 import { providerMedia } from '../activities/channels/provider-media';
 import { openStore } from '../activities/store';
 import { loadConfig, type Config } from './config';
+import { lowerCpuPriority } from './cpu-priority';
 import { realtimeModels } from './realtime/models';
 import { NodeDirectory } from './realtime/node-directory';
 import { HttpPushPublisher } from './realtime/push-publisher';
@@ -51,10 +52,13 @@ export async function runWorker(config: Config, workflowBundle?: WorkflowBundleO
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  Runtime.install({ logger: new DefaultLogger(process.env.LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN') });
   const config = loadConfig();
+  // Before the SDK starts its threads, which inherit the priority.
+  const lowered = lowerCpuPriority(config.workerNice);
+  Runtime.install({ logger: new DefaultLogger(process.env.LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN') });
   const w = await runWorker(config, await bundleWorkflows());
-  console.log(`[huiliu] worker polling task queue "${config.taskQueue}"`);
+  const priority = lowered.thread || lowered.session ? `, at nice ${config.workerNice}${lowered.session ? ' (its session too)' : ''}` : '';
+  console.log(`[huiliu] worker polling task queue "${config.taskQueue}"${priority}`);
   // The SDK shuts the worker down on SIGINT/SIGTERM by itself; exit once it has.
   await w.running;
   await w.stop();

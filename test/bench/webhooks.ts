@@ -6,6 +6,8 @@
 // per 2 s — and re-posts ~5% as WeChat retries (same MsgId). It measures the
 // POST ack latency, then waits (bounded) for the pipeline to drain and counts
 // in the database how many accepted messages were stored exactly once.
+// During the load it also times GET /healthz, which does no work at all: the
+// floor under any acknowledgement on this machine at this load.
 //
 //   npm run bench:webhooks -- [--rate 200] [--duration 20] [--openids N] [--retry-share 0.05] [--keep]
 //
@@ -33,6 +35,7 @@ const TEXTS = ['你们的营业时间是几点？', 'How do I get a refund?', '�
 const MIN_OPENID_INTERVAL_S = 2;
 const MAX_IN_FLIGHT = 256;
 const REQUEST_TIMEOUT_MS = 30_000;
+const FLOOR_PROBE_EVERY_MS = 50;
 /** The drain wait ends when everything is stored and answered, when nothing new was stored for DRAIN_STALL_MS, or at DRAIN_MAX_MS. */
 const DRAIN_STALL_MS = 20_000;
 const DRAIN_MAX_MS = 300_000;
@@ -209,6 +212,41 @@ async function runLoad(webhook: string, opts: Options, messages: Map<string, Sen
   return stats;
 }
 
+/**
+ * Times GET /healthz every FLOOR_PROBE_EVERY_MS (one at a time, its own
+ * connection) until stopped: how fast the loaded server answers a request
+ * that reads nothing and writes nothing.
+ */
+function probeFloor(url: string): { stop(): Promise<number[]> } {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const samples: number[] = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const start = performance.now();
+      const outcome = await new Promise<number | undefined>((resolve) => {
+        const req = http.get(`${url}/healthz`, { agent, timeout: REQUEST_TIMEOUT_MS }, (res) => {
+          res.resume();
+          res.once('end', () => resolve(res.statusCode));
+        });
+        req.once('timeout', () => req.destroy());
+        req.once('error', () => resolve(undefined));
+      });
+      const ms = performance.now() - start;
+      if (outcome === 200) samples.push(ms);
+      await sleep(Math.max(0, FLOOR_PROBE_EVERY_MS - ms));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      agent.destroy();
+      return samples;
+    },
+  };
+}
+
 // ---------------------------------------------------------------- counting
 
 interface Counts {
@@ -278,7 +316,9 @@ const pcts = (samples: number[]) => ({
   p50: round1(percentile(samples, 50)), p95: round1(percentile(samples, 95)), p99: round1(percentile(samples, 99)), max: round1(percentile(samples, 100)),
 });
 
-function summarize(opts: Options, stats: LoadStats, messages: Map<string, SentMessage>, counts: Counts, fake: FakeWechatServer, drainS: number, drained: boolean) {
+function summarize(
+  opts: Options, stats: LoadStats, floorMs: number[], messages: Map<string, SentMessage>, counts: Counts, fake: FakeWechatServer, drainS: number, drained: boolean,
+) {
   const accepted = [...messages.values()].filter((m) => m.accepted).map((m) => m.msgId);
   const lost = accepted.filter((id) => !counts.storedByMsgId.has(id)).length;
   const duplicated = accepted.filter((id) => (counts.storedByMsgId.get(id) ?? 0) > 1).length;
@@ -313,6 +353,8 @@ function summarize(opts: Options, stats: LoadStats, messages: Map<string, SentMe
     ackMs,
     ackMsFirstDelivery: pcts(stats.ackMs),
     ackMsRetry: pcts(stats.retryAckMs),
+    /** GET /healthz during the load: an answer with no work behind it. */
+    healthzMs: pcts(floorMs),
     accepted: accepted.length,
     storedOnce,
     lost,
@@ -354,6 +396,7 @@ function formatTable(r: Result): string {
     ['ack latency p50 / p95', `${ms(r.ackMs.p50)} / ${ms(r.ackMs.p95)}`],
     ['ack latency p99 / max', `${ms(r.ackMs.p99)} / ${ms(r.ackMs.max)}`],
     ['ack p99: first delivery / retry', `${ms(r.ackMsFirstDelivery.p99)} / ${ms(r.ackMsRetry.p99)}`],
+    ['floor: GET /healthz during the load p50 / p99 / max', `${ms(r.healthzMs.p50)} / ${ms(r.healthzMs.p99)} / ${ms(r.healthzMs.max)}`],
     ['accepted messages (distinct MsgIds)', String(r.accepted)],
     ['stored exactly once', String(r.storedOnce)],
     ['lost / duplicated', `${r.lost} / ${r.duplicated}`],
@@ -384,11 +427,13 @@ async function bench(opts: Options, stack: PlatformHandle, fakeRef: { fake?: Fak
   log(`ready at ${url}; inbox ${inboxId} (safe mode), WeChat API at ${fake.url}`);
   log(`posting ${opts.rate} msg/s for ${opts.durationS} s from ${opts.openids} openids, ~${Math.round(opts.retryShare * 100)}% as retries`);
   const messages = new Map<string, SentMessage>();
+  const floor = probeFloor(url);
   const stats = await runLoad(webhook, opts, messages);
+  const floorMs = await floor.stop();
   const accepted = [...messages.values()].filter((m) => m.accepted).map((m) => m.msgId);
   log(`load done in ${stats.elapsedS.toFixed(1)} s; waiting (≤ ${DRAIN_MAX_MS / 1000} s, or ${DRAIN_STALL_MS / 1000} s without progress) for ${accepted.length} messages to be stored and answered`);
   const { counts, waitedS, drained } = await drain(mongoUri, inboxId, accepted, fake);
-  return summarize(opts, stats, messages, counts, fake, waitedS, drained);
+  return summarize(opts, stats, floorMs, messages, counts, fake, waitedS, drained);
 }
 
 async function main(): Promise<void> {
