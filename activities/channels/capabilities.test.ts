@@ -236,10 +236,12 @@ describe('adaptOutbound: choices', () => {
 describe('adaptOutbound: pictures and emoji', () => {
   const text = '尺码表：![尺码](https://img.example/s.png) 🙂';
 
-  it('a picture stays a picture in web chat, and is a link elsewhere', () => {
-    expect(adaptOutbound(msg({ text }), capabilitiesOf('webchat')))
-      .toEqual({ parts: ['尺码表： 🙂'], images: [{ url: 'https://img.example/s.png', alt: '尺码' }] });
-    expect(adaptOutbound(msg({ text }), capabilitiesOf('wecom')).parts).toEqual(['尺码表：尺码 (https://img.example/s.png) 🙂']);
+  it('a picture stays a picture in web chat, WeChat and WeCom (sent after the text), and is a link elsewhere', () => {
+    const picture = [{ url: 'https://img.example/s.png', alt: '尺码' }];
+    expect(adaptOutbound(msg({ text }), capabilitiesOf('webchat'))).toEqual({ parts: ['尺码表： 🙂'], images: picture });
+    expect(adaptOutbound(msg({ text }), capabilitiesOf('wecom'))).toEqual({ parts: ['尺码表： 🙂'], images: picture });
+    expect(adaptOutbound(msg({ text }), capabilitiesOf('wechat'))).toEqual({ parts: ['尺码表： [微笑]'], images: picture });
+    expect(adaptOutbound(msg({ text }), capabilitiesOf('weibo')).parts).toEqual(['尺码表：尺码 (https://img.example/s.png) 🙂']);
   });
 
   it('emoji become WeChat faces on WeChat only', () => {

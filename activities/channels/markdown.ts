@@ -99,7 +99,7 @@ function inline(line: string, images: MarkdownImage[], keepImages: boolean): str
   s = s.replace(AUTOLINK, (_m, url: string) => hold(url));
   s = s.replace(IMAGE, (_m, alt: string, url: string) => {
     const text = unwrap(alt);
-    if (!keepImages) return hold(text ? `${text} (${url})` : url);
+    if (!keepImages) return hold(imageAsText({ alt: text, url }));
     images.push({ url, alt: restore(text, literals) });
     return '';
   });
@@ -109,6 +109,11 @@ function inline(line: string, images: MarkdownImage[], keepImages: boolean): str
   });
   s = unwrap(s);
   return restore(s, literals);
+}
+
+/** A picture written as text, where it is not shown as a picture: "alt (url)". */
+export function imageAsText({ alt, url }: MarkdownImage): string {
+  return alt ? `${alt} (${url})` : url;
 }
 
 function unwrap(text: string): string {

@@ -13,7 +13,7 @@ export const STALE_TOKEN: ReadonlySet<number> = new Set([40001, 42001, 40014]);
 /** "System busy, try again later." */
 export const BUSY = -1;
 
-export interface WechatReply { errcode?: number; errmsg?: string; access_token?: string; expires_in?: number }
+export interface WechatReply { errcode?: number; errmsg?: string; access_token?: string; expires_in?: number; media_id?: string }
 
 /** A refusal that retrying cannot change (wrong secret, an openid outside the reply window...). */
 export class WechatRefused extends Error {

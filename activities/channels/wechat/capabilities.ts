@@ -16,8 +16,10 @@ export const wechatCapabilities = {
   // opens its url. Since October 2018 a message holds a single article (more:
   // errcode 45008).
   cards: 'link',
-  // An image message takes an uploaded media_id, not a URL: pictures go out as links.
-  images: false,
+  // Pictures go out as image messages after the text: fetched, uploaded as
+  // temporary media (PNG, JPEG or GIF, at most 2 MB by the current reference;
+  // older pages say 10 MB) and sent by media_id (./send.ts).
+  images: true,
   // Emoji are written as WeChat's own faces (./emoji.ts), which every WeChat client draws.
   emoji: 'wechat-faces',
 } satisfies ChannelCapabilities;

@@ -1,12 +1,14 @@
 // Test support: a local stand-in for the WeChat API on 127.0.0.1 that speaks
 // its documented protocol — `GET /cgi-bin/token` (client_credential),
-// `POST /cgi-bin/message/custom/send?access_token=` (text, menu and news messages)
-// and `GET /cgi-bin/media/get?access_token=&media_id=` (temporary media: the
-// file, `{video_url}` for a video, errcode 40007 for an unknown id) — and
-// records what it got.
+// `POST /cgi-bin/message/custom/send?access_token=` (text, menu, news and image
+// messages), `GET /cgi-bin/media/get?access_token=&media_id=` (temporary media:
+// the file, `{video_url}` for a video, errcode 40007 for an unknown id) and
+// `POST /cgi-bin/media/upload?access_token=&type=image` (a form with the file
+// as `media`: PNG, JPEG or GIF of at most 2 MB) — and records what it got.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { uploadedImage } from '../fake-form';
 
 export interface CustomMessage {
   touser: string;
@@ -16,12 +18,24 @@ export interface CustomMessage {
   msgmenu?: { head_content?: string; list: { id: string; content: string }[]; tail_content?: string };
   /** A news message: one article that opens its url (more than one: errcode 45008, since October 2018). */
   news?: { articles: { title?: string; description?: string; url?: string; picurl?: string }[] };
+  /** An image message: a media_id from media/upload (unknown: errcode 40007). */
+  image?: { media_id: string };
+}
+
+export interface UploadedMedia {
+  mediaId: string;
+  type: string;
+  filename: string;
+  contentType: string;
+  bytes: Buffer;
 }
 
 export interface FakeWechatServer {
   url: string;
   /** Messages accepted by custom/send, in order. */
   sent: CustomMessage[];
+  /** Files accepted by media/upload, in order. */
+  uploads: UploadedMedia[];
   /** How many access tokens were issued. */
   tokensIssued: number;
   /**
@@ -55,6 +69,10 @@ const ERRMSG: Record<number, string> = {
   45008: 'article size out of limit',
   40001: 'invalid credential, access_token is invalid or not latest',
   40007: 'invalid media_id',
+  40004: 'invalid media type',
+  40005: 'invalid file type',
+  40006: 'invalid media size',
+  41005: 'media data missing',
   40003: 'invalid openid',
   40013: 'invalid appid',
   40125: 'invalid appsecret',
@@ -105,6 +123,7 @@ export async function startFakeWechatServer(app: { appId: string; appSecret: str
   const fake = {
     url: '',
     sent: [] as CustomMessage[],
+    uploads: [] as UploadedMedia[],
     tokensIssued: 0,
     failNextSend: (errcode: number) => { failures.push(errcode); },
     outage: (errcode?: number) => { down = errcode; },
@@ -154,6 +173,8 @@ export async function startFakeWechatServer(app: { appId: string; appSecret: str
     } else if (message.msgtype === 'news') {
       const invalid = newsError(message.news);
       if (invalid !== undefined) return error(res, invalid);
+    } else if (message.msgtype === 'image') {
+      if (!fake.uploads.some((u) => u.mediaId === message.image?.media_id)) return error(res, 40007);
     } else {
       if (message.msgtype !== 'text' || typeof message.text?.content !== 'string' || !message.text.content) return error(res, 44002);
       if (Buffer.byteLength(message.text.content) > 2048) return error(res, 45002);
@@ -182,6 +203,17 @@ export async function startFakeWechatServer(app: { appId: string; appSecret: str
     file(res, found, `${mediaId}.${found.contentType.split('/')[1] ?? 'bin'}`);
   }
 
+  function upload(url: URL, req: IncomingMessage, body: Buffer, res: ServerResponse) {
+    if (!tokens.has(url.searchParams.get('access_token') ?? '')) return error(res, 40001);
+    const type = url.searchParams.get('type') ?? '';
+    if (type !== 'image') return error(res, 40004); // the only type this stand-in takes
+    const file = uploadedImage(req, body, ['image/png', 'image/jpeg', 'image/gif'], 2 * 1024 * 1024);
+    if (typeof file === 'number') return error(res, file);
+    const mediaId = `upl_${randomBytes(12).toString('base64url')}`;
+    fake.uploads.push({ mediaId, type, ...file });
+    answer(res, { type, media_id: mediaId, created_at: Math.floor(Date.now() / 1000) });
+  }
+
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -192,6 +224,7 @@ export async function startFakeWechatServer(app: { appId: string; appSecret: str
       const video = req.method === 'GET' && /^\/video\/(.+)$/.exec(url.pathname);
       if (video && media.get(decodeURIComponent(video[1]!))?.video) return file(res, media.get(decodeURIComponent(video[1]!))!, `${video[1]}.mp4`);
       if (req.method === 'POST' && url.pathname === '/cgi-bin/message/custom/send') return send(url, Buffer.concat(chunks).toString('utf8'), res);
+      if (req.method === 'POST' && url.pathname === '/cgi-bin/media/upload') return upload(url, req, Buffer.concat(chunks), res);
       res.writeHead(404).end();
     });
   });
@@ -199,3 +232,4 @@ export async function startFakeWechatServer(app: { appId: string; appSecret: str
   fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return fake;
 }
+

@@ -5,6 +5,7 @@
 // sent once however often the send is retried.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestStore } from '../../../test/support/env';
+import { PNG, startPictureServer } from '../../../test/support/picture-server';
 import { openid, wechatApp } from '../../../test/support/wechat-app';
 import { messageActivities, messageStore } from '../../messages';
 import { choicesText } from '../capabilities';
@@ -12,7 +13,7 @@ import type { OutboundToSend } from '../index';
 import { emojiToFaceCodes } from './emoji';
 import { startFakeWechatServer, type FakeWechatServer } from './fake-wechat-server';
 import type { WechatInbox } from './inbox';
-import { MENU_LIMITS, messageParts, wechatSender } from './send';
+import { MENU_LIMITS, messageParts, WECHAT_PICTURES, wechatSender } from './send';
 
 const RATINGS = [
   { id: '5', label: '5 非常满意' }, { id: '4', label: '4 满意' }, { id: '3', label: '3 一般' },
@@ -244,5 +245,42 @@ describe('wechatSender: a long text is sent in parts, each once', () => {
     } finally {
       await store.close();
     }
+  });
+});
+
+describe('wechatSender: pictures', () => {
+  let pictures: Awaited<ReturnType<typeof startPictureServer>>;
+  let base: string;
+  let withPictures: ReturnType<typeof wechatSender>;
+  beforeAll(async () => {
+    pictures = await startPictureServer(WECHAT_PICTURES.maxBytes + 1);
+    base = pictures.url;
+    withPictures = wechatSender({ inbox: async () => inbox, pictures: { allowPrivateAddresses: true } });
+  });
+  afterAll(async () => { await pictures?.close(); });
+
+  it('sends a picture as an image message after the text: fetched, uploaded as temporary media, sent by its media_id', async () => {
+    const msg = message({ text: `新的会员卡长这样：\n\n![会员卡](${base}/logo.png)\n\n到店出示即可。` });
+    expect(await withPictures(msg)).toEqual({ status: 'sent' });
+    const [text, image] = sentTo(msg.visitorId);
+    expect(text).toEqual({ touser: msg.visitorId, msgtype: 'text', text: { content: expect.stringMatching(/^新的会员卡长这样：\n+到店出示即可。$/) } });
+    expect(image).toEqual({ touser: msg.visitorId, msgtype: 'image', image: { media_id: expect.any(String) } });
+    const uploaded = fake.uploads.find((u) => u.mediaId === image!.image!.media_id);
+    expect(uploaded).toMatchObject({ type: 'image', contentType: 'image/png', filename: 'picture.png' });
+    expect(uploaded!.bytes.equals(PNG)).toBe(true);
+  });
+
+  it('sends a picture it cannot have as its link: not an image, too large, gone, or (by default) at a private address', async () => {
+    for (const [path, sender] of [['/page', withPictures], ['/huge.png', withPictures], ['/gone.png', withPictures], ['/logo.png', send]] as const) {
+      const msg = message({ text: `![图](${base}${path})` });
+      expect(await sender(msg)).toEqual({ status: 'sent' });
+      expect(sentTo(msg.visitorId)).toEqual([{ touser: msg.visitorId, msgtype: 'text', text: { content: `图 (${base}${path})` } }]);
+    }
+  });
+
+  it('fails the send, for the activity to retry, when the picture host is busy', async () => {
+    const msg = message({ text: `看图：![图](${base}/busy)` });
+    await expect(withPictures(msg)).rejects.toThrow(/HTTP 503/);
+    expect(sentTo(msg.visitorId).map((m) => m.msgtype)).toEqual(['text']);
   });
 });

@@ -6,14 +6,17 @@
 // permanent refusal is returned as a failed delivery. Tokens are never logged
 // and never put into an error message. Each message is first adapted to what
 // WeChat shows (./capabilities.ts): plain text of at most 2048 bytes a message,
-// WeChat faces for emoji, and a card with a link as a `news` message of one article.
+// WeChat faces for emoji, a card with a link as a `news` message of one article,
+// and each picture as an image message after the text (../pictures.ts).
 import type { MessageCard, MessageChoice } from '../../types';
 import type { AccessTokenCache } from '../access-token';
 import { adaptOutbound, choicesText, type AdaptOptions } from '../capabilities';
 import type { Delivery, OutboundToSend } from '../index';
+import { imageAsText, type MarkdownImage } from '../markdown';
 import { sendInParts } from '../parts';
+import { fetchPicture, type PictureFetchOptions, type PictureRules } from '../pictures';
 import { splitText } from '../text-limit';
-import { STALE_TOKEN, WechatRefused as Refused, refusalOrRetry, wechatCall as call, wechatTokens } from './api';
+import { STALE_TOKEN, WechatRefused as Refused, refusalOrRetry, wechatCall as call, wechatTokens, type WechatReply } from './api';
 import { wechatCapabilities } from './capabilities';
 import { FACE_TOKEN } from './emoji';
 import type { WechatInbox } from './inbox';
@@ -31,12 +34,16 @@ export const MENU_LIMITS: MenuLimits = { maxHeadBytes: 1024 };
  * instead, the choices listed under the menu's head.
  */
 const MENU_REFUSED = new Set([40200, 45098]);
+/** What a temporary image (media/upload type=image) may be: 2 MB in the current API reference (older pages: 10 MB). */
+export const WECHAT_PICTURES: PictureRules = { maxBytes: 2 * 1024 * 1024, types: { png: 'image/png', jpg: 'image/jpeg', gif: 'image/gif' } };
 
 export interface WechatSenderDeps extends AdaptOptions {
   /** The inbox with its credentials opened; undefined when it no longer exists. */
   inbox(inboxId: string): Promise<WechatInbox | undefined>;
   /** The accounts' access tokens (./api.ts wechatTokens); by default this sender's own. */
   tokens?: AccessTokenCache<WechatInbox>;
+  /** How pictures are fetched (tests: from 127.0.0.1). */
+  pictures?: PictureFetchOptions;
 }
 
 export function wechatSender(deps: WechatSenderDeps) {
@@ -46,13 +53,18 @@ export function wechatSender(deps: WechatSenderDeps) {
     const inbox = await deps.inbox(msg.inboxId);
     if (!inbox) return { status: 'failed', error: `inbox "${msg.inboxId}" no longer exists` };
     const adapted = adaptOutbound(msg, wechatCapabilities, deps);
-    const parts: WechatPart[] = [...messageParts(adapted.parts, adapted.choices, MENU_LIMITS), ...(adapted.card ? [{ kind: 'news' as const, card: adapted.card }] : [])];
+    const parts: WechatPart[] = [
+      ...messageParts(adapted.parts, adapted.choices, MENU_LIMITS),
+      ...(adapted.card ? [{ kind: 'news' as const, card: adapted.card }] : []),
+      ...adapted.images.map((image) => ({ kind: 'image' as const, image })),
+    ];
     return sendInParts(msg, parts, (part) => sendPart(inbox, msg.visitorId, part), (err) => err instanceof Refused);
   }
 
   async function sendPart(inbox: WechatInbox, openid: string, part: WechatPart): Promise<void> {
     if (part.kind === 'text') return post(inbox, { touser: openid, msgtype: 'text', text: { content: part.content } });
     if (part.kind === 'news') return post(inbox, { touser: openid, msgtype: 'news', news: { articles: [newsArticle(part.card)] } });
+    if (part.kind === 'image') return sendPicture(inbox, openid, part.image);
     try {
       // Labels go out unchanged (no face codes): WeChat sends the tapped item's
       // content back verbatim, and it must read as the choice's label.
@@ -68,19 +80,40 @@ export function wechatSender(deps: WechatSenderDeps) {
     }
   }
 
+  /** The picture as an image message; as its link when it cannot be had. */
+  async function sendPicture(inbox: WechatInbox, openid: string, image: MarkdownImage): Promise<void> {
+    const picture = await fetchPicture(image, WECHAT_PICTURES, deps.pictures);
+    if ('refused' in picture) {
+      console.warn(`[huiliu] a picture goes to WeChat as its link: ${picture.refused}`);
+      return post(inbox, { touser: openid, msgtype: 'text', text: { content: imageAsText(image) } });
+    }
+    const uploaded = await api(inbox, 'media/upload', '?type=image', () => {
+      const form = new FormData();
+      form.append('media', new Blob([picture.bytes], { type: picture.contentType }), picture.filename);
+      return { method: 'POST', body: form };
+    });
+    if (!uploaded.media_id) throw new Error('WeChat media/upload answered without a media_id');
+    await post(inbox, { touser: openid, msgtype: 'image', image: { media_id: uploaded.media_id } });
+  }
+
   async function post(inbox: WechatInbox, message: object): Promise<void> {
     const body = JSON.stringify(message);
+    await api(inbox, 'message/custom/send', '', () => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body }));
+  }
+
+  /** One call to `/cgi-bin/<path>` with the account's token, fetching a new one once if WeChat calls it stale. */
+  async function api(inbox: WechatInbox, path: string, query: string, init: () => RequestInit): Promise<WechatReply> {
     let token = await accessToken(inbox);
     for (let refreshed = false; ; refreshed = true) {
-      const url = `${inbox.settings.apiBaseUrl}/cgi-bin/message/custom/send?access_token=${encodeURIComponent(token)}`;
-      const reply = await call(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const url = `${inbox.settings.apiBaseUrl}/cgi-bin/${path}${query ? `${query}&` : '?'}access_token=${encodeURIComponent(token)}`;
+      const reply = await call(url, init());
       const code = reply.errcode ?? 0;
-      if (code === 0) return;
+      if (code === 0) return reply;
       if (STALE_TOKEN.has(code) && !refreshed) {
         token = await accessToken(inbox, token);
         continue;
       }
-      throw refusalOrRetry(code, reply.errmsg, 'custom/send');
+      throw refusalOrRetry(code, reply.errmsg, path.replace(/^message\//, ''));
     }
   }
 
@@ -89,7 +122,7 @@ export function wechatSender(deps: WechatSenderDeps) {
 
 /** What one provider message carries: a piece of text, or the last piece with the choices as a menu under it. */
 export type MessagePart = { kind: 'text'; content: string } | { kind: 'menu'; head: string; choices: MessageChoice[] };
-type WechatPart = MessagePart | { kind: 'news'; card: MessageCard };
+type WechatPart = MessagePart | { kind: 'news'; card: MessageCard } | { kind: 'image'; image: MarkdownImage };
 
 export interface MenuLimits {
   /** The menu message's text above its items, in UTF-8 bytes. */

@@ -16,6 +16,9 @@ const RETRYABLE = new Set([-1, 45009]);
 
 export interface WecomReply { errcode?: number; errmsg?: string }
 
+/** A file to upload as temporary media. */
+export interface WecomUpload { type: 'image'; bytes: Buffer; contentType: string; filename: string }
+
 /** A refusal that retrying cannot change (wrong secret, a customer outside the 48-hour window...). */
 export class WecomRefused extends Error {
   readonly errcode: number;
@@ -29,6 +32,8 @@ export class WecomRefused extends Error {
 export interface WecomApi {
   /** POSTs a JSON body to `{apiBaseUrl}{path}?access_token=…` and answers the reply of errcode 0. */
   post<T extends object>(inbox: WecomInbox, path: string, body: unknown): Promise<T & WecomReply>;
+  /** Uploads temporary media (`/cgi-bin/media/upload`, the file as the form's `media`) and answers its media_id. */
+  upload(inbox: WecomInbox, file: WecomUpload): Promise<string>;
   /** The app's access tokens, for calls that are not a JSON POST (media downloads: ./media.ts). */
   tokens: AccessTokenCache<WecomInbox>;
 }
@@ -41,22 +46,35 @@ export function wecomApi(tokenOptions: TokenCacheOptions = {}): WecomApi {
     fetchToken,
     tokenOptions,
   );
+  /** One call to `{apiBaseUrl}{path}?{query}access_token=…` that answers errcode 0, fetching a new token once if WeCom calls it stale. */
+  async function request<T extends object>(inbox: WecomInbox, path: string, query: string, init: () => RequestInit) {
+    let token = await tokens.get(inbox);
+    for (let refreshed = false; ; refreshed = true) {
+      const url = `${inbox.settings.apiBaseUrl}${path}?${query}access_token=${encodeURIComponent(token)}`;
+      const reply = await call<T>(url, init());
+      const code = reply.errcode ?? 0;
+      if (code === 0) return reply;
+      if (STALE_TOKEN.has(code) && !refreshed) {
+        token = await tokens.get(inbox, token);
+        continue;
+      }
+      throw refusalOrRetry(code, reply.errmsg, path);
+    }
+  }
   return {
     tokens,
-    async post<T extends object>(inbox: WecomInbox, path: string, body: unknown) {
+    post<T extends object>(inbox: WecomInbox, path: string, body: unknown) {
       const json = JSON.stringify(body);
-      let token = await tokens.get(inbox);
-      for (let refreshed = false; ; refreshed = true) {
-        const url = `${inbox.settings.apiBaseUrl}${path}?access_token=${encodeURIComponent(token)}`;
-        const reply = await call<T>(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: json });
-        const code = reply.errcode ?? 0;
-        if (code === 0) return reply;
-        if (STALE_TOKEN.has(code) && !refreshed) {
-          token = await tokens.get(inbox, token);
-          continue;
-        }
-        throw refusalOrRetry(code, reply.errmsg, path);
-      }
+      return request<T>(inbox, path, '', () => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: json }));
+    },
+    async upload(inbox, file) {
+      const reply = await request<{ media_id?: string }>(inbox, '/cgi-bin/media/upload', `type=${file.type}&`, () => {
+        const form = new FormData();
+        form.append('media', new Blob([file.bytes], { type: file.contentType }), file.filename);
+        return { method: 'POST', body: form };
+      });
+      if (!reply.media_id) throw new Error('WeCom /cgi-bin/media/upload answered without a media_id');
+      return reply.media_id;
     },
   };
 }

@@ -9,9 +9,11 @@ export const wecomCapabilities = {
   maxText: { max: 2048, unit: 'bytes', overLimit: 'split' },
   markdown: false,
   buttons: { max: 10, label: { max: 128, unit: 'bytes' }, id: { max: 64, unit: 'bytes' } },
-  // The link message needs its picture uploaded first (thumb_media_id), and
-  // images go out only as uploaded media: cards as text, pictures as links.
+  // The link message needs its picture uploaded first (thumb_media_id): cards
+  // as text. Pictures go out as image messages after the text: fetched,
+  // uploaded as temporary media (JPG or PNG, at most 10 MB) and sent by
+  // media_id (./send.ts).
   cards: false,
-  images: false,
+  images: true,
   emoji: 'unicode',
 } satisfies ChannelCapabilities;

@@ -2,7 +2,9 @@
 // its documented customer-service protocol — `GET /cgi-bin/gettoken`,
 // `POST /cgi-bin/kf/sync_msg`, `POST /cgi-bin/kf/send_msg` and
 // `GET /cgi-bin/media/get` (temporary media: the file with its type and name,
-// errcode 40007 for an unknown id, 830002 above 20 MB), all with
+// errcode 40007 for an unknown id, 830002 above 20 MB) and
+// `POST /cgi-bin/media/upload?type=image` (a form with the file as `media`:
+// JPG or PNG of at most 10 MB), all with
 // `?access_token=` — and records what it got. Customers "write" through
 // customerWrites(), which queues the message and returns the callback Token
 // the test then sends in its kf_msg_or_event callback; tapping an item of a
@@ -10,13 +12,17 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { uploadedImage } from '../fake-form';
 
 /** A menu item; send_msg also has `view`, `miniprogram` and `text` items, which the fake checks only loosely. */
 export interface KfMenuItem { type: string; click?: { id: string; content: string } }
 export interface KfSentMessage {
   touser: string; open_kfid: string; msgid?: string; msgtype: string; text?: { content: string };
   msgmenu?: { head_content?: string; list: KfMenuItem[]; tail_content?: string };
+  /** An image message: a media_id from media/upload (unknown: errcode 40007). */
+  image?: { media_id: string };
 }
+export interface KfUpload { mediaId: string; type: string; filename: string; contentType: string; bytes: Buffer }
 export interface KfSyncRequest { cursor?: string; token?: string; limit?: number; open_kfid?: string }
 export interface KfMessage {
   msgid: string; open_kfid: string; external_userid: string; send_time: number; origin: number; msgtype: string;
@@ -27,6 +33,8 @@ export interface FakeWecomServer {
   url: string;
   /** Messages accepted by send_msg, in order (a repeated msgid is answered, not sent twice). */
   sent: KfSentMessage[];
+  /** Files accepted by media/upload, in order. */
+  uploads: KfUpload[];
   /** Every sync_msg body received. */
   syncRequests: KfSyncRequest[];
   tokensIssued: number;
@@ -53,7 +61,11 @@ const ERRMSG: Record<number, string> = {
   [-1]: 'system busy',
   0: 'ok',
   40001: 'invalid secret',
+  40004: 'invalid media type',
+  40005: 'invalid file type',
+  40006: 'invalid file size',
   40007: 'invalid media_id',
+  41005: 'media data missing',
   40013: 'invalid corpid',
   40014: 'invalid access_token',
   42001: 'access_token expired',
@@ -105,6 +117,7 @@ export async function startFakeWecomServer(app: { corpId: string; secret: string
   const fake: FakeWecomServer = {
     url: '',
     sent: [],
+    uploads: [],
     syncRequests: [],
     tokensIssued: 0,
     lastCursor: undefined,
@@ -185,6 +198,8 @@ export async function startFakeWecomServer(app: { corpId: string; secret: string
     if (msg.msgtype === 'msgmenu') {
       const invalid = menuError(msg.msgmenu);
       if (invalid !== undefined) return error(res, invalid);
+    } else if (msg.msgtype === 'image') {
+      if (!fake.uploads.some((u) => u.mediaId === msg.image?.media_id)) return error(res, 40007);
     } else {
       if (msg.msgtype !== 'text' || typeof msg.text?.content !== 'string' || !msg.text.content) return error(res, 44004);
       if (Buffer.byteLength(msg.text.content) > 2048) return error(res, 45002);
@@ -209,6 +224,17 @@ export async function startFakeWecomServer(app: { corpId: string; secret: string
     }).end(found.bytes);
   }
 
+  function upload(url: URL, req: IncomingMessage, body: Buffer, res: ServerResponse) {
+    if (!tokens.has(url.searchParams.get('access_token') ?? '')) return error(res, 40014);
+    const type = url.searchParams.get('type') ?? '';
+    if (type !== 'image') return error(res, 40004); // the only type this stand-in takes
+    const file = uploadedImage(req, body, ['image/png', 'image/jpeg'], 10 * 1024 * 1024);
+    if (typeof file === 'number') return error(res, file);
+    const mediaId = `upl_${randomBytes(12).toString('base64url')}`;
+    fake.uploads.push({ mediaId, type, ...file });
+    answer(res, { errcode: 0, errmsg: 'ok', type, media_id: mediaId, created_at: String(Math.floor(Date.now() / 1000)) });
+  }
+
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -216,6 +242,7 @@ export async function startFakeWecomServer(app: { corpId: string; secret: string
       const url = new URL(req.url ?? '/', 'http://fake');
       if (req.method === 'GET' && url.pathname === '/cgi-bin/gettoken') return gettoken(url, res);
       if (req.method === 'GET' && url.pathname === '/cgi-bin/media/get') return mediaGet(url, res);
+      if (req.method === 'POST' && url.pathname === '/cgi-bin/media/upload') return upload(url, req, Buffer.concat(chunks), res);
       if (req.method !== 'POST' || !['/cgi-bin/kf/sync_msg', '/cgi-bin/kf/send_msg'].includes(url.pathname)) return void res.writeHead(404).end();
       const accessToken = url.searchParams.get('access_token') ?? '';
       if (!tokens.has(accessToken)) return error(res, 40014);

@@ -8,9 +8,10 @@ import type { OutboundToSend } from '../index';
 import { wecomApi } from './api';
 import { startFakeWecomServer, type FakeWecomServer } from './fake-wecom-server';
 import type { WecomInbox } from './inbox';
-import { wecomMsgId, wecomSender } from './send';
+import { WECOM_PICTURES, wecomMsgId, wecomSender } from './send';
 import { customerMessage, type SyncReply } from './sync';
 import { OPEN_KFID, wecomApp } from '../../../test/support/wecom-app';
+import { PNG, startPictureServer } from '../../../test/support/picture-server';
 
 const credentials = wecomApp();
 const RATINGS = [
@@ -123,5 +124,35 @@ describe('the fake WeCom API: menu messages', () => {
         tail_content: '欢迎再次光临',
       },
     })).toBe(0);
+  });
+});
+
+describe('wecomSender: pictures', () => {
+  let pictures: Awaited<ReturnType<typeof startPictureServer>>;
+  let withPictures: ReturnType<typeof wecomSender>;
+  beforeAll(async () => {
+    pictures = await startPictureServer(WECOM_PICTURES.maxBytes + 1);
+    withPictures = wecomSender({ inbox: async () => inbox, openKfId: async () => OPEN_KFID, pictures: { allowPrivateAddresses: true } });
+  });
+  afterAll(async () => { await pictures?.close(); });
+
+  it('sends a picture as an image message after the text: fetched, uploaded as temporary media, sent by its media_id', async () => {
+    const user = customer();
+    const msg = message(user, { text: `Your new card:\n\n![card](${pictures.url}/logo.png)` });
+    expect(await withPictures(msg)).toEqual({ status: 'sent' });
+    const [text, image] = sentTo(user);
+    expect(text).toMatchObject({ msgtype: 'text', text: { content: 'Your new card:' }, msgid: wecomMsgId(msg.id, 0) });
+    expect(image).toMatchObject({ open_kfid: OPEN_KFID, msgtype: 'image', image: { media_id: expect.any(String) }, msgid: wecomMsgId(msg.id, 1) });
+    const uploaded = fake.uploads.find((u) => u.mediaId === image!.image!.media_id);
+    expect(uploaded).toMatchObject({ type: 'image', contentType: 'image/png', filename: 'picture.png' });
+    expect(uploaded!.bytes.equals(PNG)).toBe(true);
+  });
+
+  it('sends a picture it cannot have as its link: not an image, too large, gone, or (by default) at a private address', async () => {
+    for (const [path, sender] of [['/page', withPictures], ['/huge.png', withPictures], ['/gone.png', withPictures], ['/logo.png', send]] as const) {
+      const user = customer();
+      expect(await sender(message(user, { text: `![card](${pictures.url}${path})` }))).toEqual({ status: 'sent' });
+      expect(sentTo(user).map((m) => m.text?.content)).toEqual([`card (${pictures.url}${path})`]);
+    }
   });
 });
