@@ -55,8 +55,8 @@ const DIRECT_BUDGET_MS = 3_000;
 const RELAY_CONCURRENCY = 4;
 /** Attempts before a delivery is left to the sweeper, so one message Temporal keeps refusing does not hold its customer's later ones forever. */
 const RELAY_ATTEMPTS = 8;
-const RETRY_FIRST_MS = 250;
-const RETRY_MAX_MS = 15_000;
+/** Waits between attempts: doubling from the first, at most the max (8 attempts span about 45 s). */
+const RELAY_BACKOFF = { firstMs: 250, maxMs: 15_000 };
 /** How long a caller waits for the conversation id of a message that opens a conversation (then 503: the message stays accepted). */
 const WAIT_FOR_CONVERSATION_MS = 5_000;
 const SWEEP_EVERY_MS = 10_000;
@@ -91,6 +91,8 @@ export class InboundJournal {
     private readonly realtime: RealtimeModels,
     private readonly gateway: ConversationGateway,
     private readonly nodeId: string,
+    /** Tests shorten the relay's attempts to reach what happens after the last. */
+    private readonly relayAttempts = { attempts: RELAY_ATTEMPTS, ...RELAY_BACKOFF },
   ) {}
 
   /**
@@ -229,13 +231,14 @@ export class InboundJournal {
     if (landed) return this.delivered(entry, landed);
     if (!urgent) await this.slot();
     try {
-      for (let attempt = 0; attempt < RELAY_ATTEMPTS && !this.stopped; attempt++) {
+      const { attempts, firstMs, maxMs } = this.relayAttempts;
+      for (let attempt = 0; attempt < attempts && !this.stopped; attempt++) {
         try {
           const { conversationId } = await this.gateway.deliver(entry.ref, entry.message);
           return await this.delivered(entry, conversationId);
         } catch {
           // The gateway logged why; the message stays in the journal.
-          await delay(Math.min(RETRY_FIRST_MS * 2 ** attempt, RETRY_MAX_MS), undefined, { signal: this.stopping.signal }).catch(() => undefined);
+          await delay(Math.min(firstMs * 2 ** attempt, maxMs), undefined, { signal: this.stopping.signal }).catch(() => undefined);
         }
       }
       this.stranded.push(entry);

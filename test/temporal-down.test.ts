@@ -1,12 +1,17 @@
 // Temporal goes away: messages to an open conversation are still accepted
 // (kept in MongoDB, in order), a message that would open a conversation answers 503
 // within the deadline (kept all the same), /readyz names Temporal; once it is
-// back, every kept message reaches its conversation exactly once.
+// back, every kept message reaches its conversation exactly once — also one
+// whose relay ran out of attempts before Temporal came back.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, it } from 'vitest';
+import { Client, Connection } from '@temporalio/client';
+import { expect, it, vi } from 'vitest';
+import { ConversationGateway } from '../server/conversation-gateway';
 import { freePort, startTemporalDev } from '../server/embedded';
+import { InboundJournal } from '../server/inbound-journal';
+import { realtimeModels } from '../server/realtime/models';
 import { waitFor } from './support/env';
 import { api, startStack, type Stack } from './support/stack';
 
@@ -62,3 +67,49 @@ it('keeps what it accepted while Temporal is down and delivers it, once, when Te
     rmSync(dir, { recursive: true, force: true });
   }
 }, 120_000);
+
+it('relays again, at the next sweep, a kept message whose relay ran out of attempts while Temporal was away', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'huiliu-stranded-'));
+  const port = await freePort();
+  const dbFile = join(dir, 'temporal.db');
+  let temporal = await startTemporalDev({ dbFile, port, headless: true });
+  const stack = await startStack({ temporalAddress: temporal.address });
+  const client = new Client({ connection: await Connection.connect({ address: temporal.address }) });
+  // A journal of its own whose relay gives up after two quick attempts (a server's makes 8 over about 45 s),
+  // under the running server's node id: alive, so no sweep takes its entries over.
+  const realtime = realtimeModels(stack.store.connection);
+  const nodes = await realtime.RealtimeNode.find({}, { _id: 1 }).lean();
+  expect(nodes).toHaveLength(1);
+  const journal = new InboundJournal(
+    stack.store.models, realtime, new ConversationGateway(client, stack.config.taskQueue), nodes[0]!._id, { attempts: 2, firstMs: 100, maxMs: 200 },
+  );
+  const failedCalls = vi.spyOn(console, 'error');
+  const failures = () => failedCalls.mock.calls.filter(([line]) => String(line).includes('Temporal call failed')).length;
+  try {
+    journal.start();
+    await temporal.stop();
+    await journal.accept(
+      { inboxId: 'demo-webchat', channel: 'webchat', visitorId: 'v-stranded' },
+      { providerMessageId: 'stranded:c1', clientMessageId: 'c1', text: '运费多少', receivedAt: Date.now() },
+    );
+    expect(await stack.store.models.InboundJournal.countDocuments({ visitorId: 'v-stranded' })).toBe(1);
+    // The hand-over that ran out of budget, then the relay's two attempts: it has given up.
+    await waitFor('the relay to give up', async () => failures() >= 3, 60_000);
+    await new Promise((r) => setTimeout(r, 500));
+    const given = failures();
+
+    temporal = await startTemporalDev({ dbFile, port, headless: true });
+    // Nothing else hands it over: the sweep (every 10 s) relays what ran out of attempts.
+    await waitFor('the stranded message answered', async () => (await transcript(stack, 'v-stranded')).some((m) => m.author === 'bot'), 60_000);
+    expect((await transcript(stack, 'v-stranded')).filter((m) => m.author === 'visitor').map((m) => m.clientMessageId)).toEqual(['c1']);
+    await waitFor('the journal emptied', async () => (await stack.store.models.InboundJournal.countDocuments({ visitorId: 'v-stranded' })) === 0);
+    expect(given).toBeGreaterThanOrEqual(3);
+  } finally {
+    failedCalls.mockRestore();
+    await journal.stop();
+    await client.connection.close();
+    await stack.stop();
+    await temporal.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 180_000);

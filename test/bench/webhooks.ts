@@ -118,6 +118,8 @@ interface SentMessage {
   xml: string;
   accepted: boolean;
   posts: number;
+  /** The openid's first message: it starts the conversation's workflow. */
+  opens: boolean;
 }
 
 interface LoadStats {
@@ -126,6 +128,9 @@ interface LoadStats {
   skipped: number;
   errors: Record<string, number>;
   ackMs: number[];
+  /** ackMs split: messages that open a conversation, and the others. */
+  openingAckMs: number[];
+  followUpAckMs: number[];
   retryAckMs: number[];
   elapsedS: number;
 }
@@ -163,6 +168,7 @@ async function post(agent: http.Agent, webhook: string, message: SentMessage, re
   if (outcome.status === 200 && outcome.text === 'success') {
     message.accepted = true;
     (retry ? stats.retryAckMs : stats.ackMs).push(ms);
+    if (!retry) (message.opens ? stats.openingAckMs : stats.followUpAckMs).push(ms);
   } else {
     const kind = outcome.error ?? (outcome.status === 200 ? `200 "${(outcome.text ?? '').slice(0, 20)}"` : String(outcome.status));
     stats.errors[kind] = (stats.errors[kind] ?? 0) + 1;
@@ -177,7 +183,7 @@ async function post(agent: http.Agent, webhook: string, message: SentMessage, re
  */
 async function runLoad(webhook: string, opts: Options, messages: Map<string, SentMessage>): Promise<LoadStats> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: MAX_IN_FLIGHT });
-  const stats: LoadStats = { posts: 0, retryPosts: 0, skipped: 0, errors: {}, ackMs: [], retryAckMs: [], elapsedS: 0 };
+  const stats: LoadStats = { posts: 0, retryPosts: 0, skipped: 0, errors: {}, ackMs: [], openingAckMs: [], followUpAckMs: [], retryAckMs: [], elapsedS: 0 };
   const tag = randomUUID().replace(/-/g, '').slice(0, 10);
   const openids = Array.from({ length: opts.openids }, (_, i) => `obench_${tag}_${String(i).padStart(6, '0')}`);
   const lastOf = new Map<string, SentMessage>();
@@ -199,7 +205,7 @@ async function runLoad(webhook: string, opts: Options, messages: Map<string, Sen
           ToUserName: 'gh_0123456789ab', FromUserName: openid, CreateTime: String(Math.floor(Date.now() / 1000)),
           MsgType: 'text', Content: TEXTS[(k + round) % TEXTS.length], MsgId: msgId,
         });
-        message = { msgId, openid, xml, accepted: false, posts: 0 };
+        message = { msgId, openid, xml, accepted: false, posts: 0, opens: round === 0 };
         messages.set(msgId, message);
         lastOf.set(openid, message);
       }
@@ -353,6 +359,9 @@ function summarize(
     ackMs,
     ackMsFirstDelivery: pcts(stats.ackMs),
     ackMsRetry: pcts(stats.retryAckMs),
+    /** First deliveries that start a conversation's workflow (each openid's first message), and the rest. */
+    ackMsOpening: pcts(stats.openingAckMs),
+    ackMsFollowUp: pcts(stats.followUpAckMs),
     /** GET /healthz during the load: an answer with no work behind it. */
     healthzMs: pcts(floorMs),
     accepted: accepted.length,
@@ -396,6 +405,8 @@ function formatTable(r: Result): string {
     ['ack latency p50 / p95', `${ms(r.ackMs.p50)} / ${ms(r.ackMs.p95)}`],
     ['ack latency p99 / max', `${ms(r.ackMs.p99)} / ${ms(r.ackMs.max)}`],
     ['ack p99: first delivery / retry', `${ms(r.ackMsFirstDelivery.p99)} / ${ms(r.ackMsRetry.p99)}`],
+    ['ack p50 / p99: opening a conversation', `${ms(r.ackMsOpening.p50)} / ${ms(r.ackMsOpening.p99)}`],
+    ['ack p50 / p99: later messages', `${ms(r.ackMsFollowUp.p50)} / ${ms(r.ackMsFollowUp.p99)}`],
     ['floor: GET /healthz during the load p50 / p99 / max', `${ms(r.healthzMs.p50)} / ${ms(r.healthzMs.p99)} / ${ms(r.healthzMs.max)}`],
     ['accepted messages (distinct MsgIds)', String(r.accepted)],
     ['stored exactly once', String(r.storedOnce)],
