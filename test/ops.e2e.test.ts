@@ -14,7 +14,7 @@ import { runServer } from '../server/start-server';
 import type { ConversationOps, StuckList } from '../server/ops/types';
 import { conversationWorkflowId, snapshotQuery } from '../workflows/messages';
 import { waitFor } from './support/env';
-import { api, startStack, type Stack } from './support/stack';
+import { api, createInbox, startStack, type Stack } from './support/stack';
 import { openWaitingInbox, SORRY } from './support/waiting-flow';
 import { openid, wechatApp } from './support/wechat-app';
 
@@ -35,11 +35,7 @@ beforeAll(async () => {
   fake = await startFakeWechatServer(credentials);
   stack = await startStack({ adminToken: ADMIN });
   operator = stack.logins['ops-chen'].token;
-  const created = await api(stack, 'POST', '/api/v1/inboxes', {
-    token: ADMIN, body: { name: '公众号', channel: 'wechat', credentials, settings: { apiBaseUrl: fake.url, messageMode: 'plaintext' } },
-  });
-  expect(created.status).toBe(201);
-  wechatInbox = created.body.id;
+  wechatInbox = await createInbox(stack, { name: '公众号', channel: 'wechat', credentials, settings: { apiBaseUrl: fake.url, messageMode: 'plaintext' } });
   await openWaitingInbox(stack.store.models, WAITING_FLOW, 'ops-web');
   badDeploy = await bundleWorkflowCode({ workflowsPath: join(import.meta.dirname, 'support', 'nondeterministic-workflows.ts'), logger: new DefaultLogger('WARN') });
 }, 180_000);

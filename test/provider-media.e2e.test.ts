@@ -11,7 +11,7 @@ import { wechatSignature } from '../activities/channels/wechat/signature';
 import { buildWechatXml } from '../activities/channels/wechat/xml';
 import type { MediaRef } from '../activities/types';
 import { waitFor } from './support/env';
-import { api, startStack, type Stack } from './support/stack';
+import { api, createInbox, startStack, type Stack } from './support/stack';
 import { openid, wechatApp } from './support/wechat-app';
 
 const credentials = wechatApp();
@@ -26,12 +26,9 @@ beforeAll(async () => {
   fake = await startFakeWechatServer(credentials);
   stack = await startStack();
   agentToken = stack.logins['agent-lina']!.token;
-  const res = await api(stack, 'POST', '/api/v1/inboxes', {
-    token: stack.logins.admin!.token,
-    body: { id: `wx-media-${randomUUID().slice(0, 8)}`, name: '公众号 media', channel: 'wechat', credentials, settings: { apiBaseUrl: fake.url, messageMode: 'safe' } },
+  inboxId = await createInbox(stack, {
+    id: `wx-media-${randomUUID().slice(0, 8)}`, name: '公众号 media', channel: 'wechat', credentials, settings: { apiBaseUrl: fake.url, messageMode: 'safe' },
   });
-  expect(res.status).toBe(201);
-  inboxId = res.body.id as string;
 });
 afterAll(async () => {
   await stack?.stop();

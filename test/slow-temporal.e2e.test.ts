@@ -9,12 +9,12 @@ import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { startFakeWechatServer, type FakeWechatServer } from '../activities/channels/wechat/fake-wechat-server';
 import { wechatSignature } from '../activities/channels/wechat/signature';
 import { buildWechatXml } from '../activities/channels/wechat/xml';
+import { conversationWorkflowId, inboundMessageSignal } from '../workflows/messages';
 import { startDelayProxy, type DelayProxy } from './support/delay-proxy';
 import { waitFor } from './support/env';
-import { api, startStack, type Stack } from './support/stack';
+import { createInbox, startStack, type Stack } from './support/stack';
 import { openid, wechatApp } from './support/wechat-app';
 
-const ADMIN_TOKEN = 'test-admin-token-slow-temporal';
 const credentials = wechatApp();
 const TEMPORAL_DELAY_MS = 4_500;
 
@@ -26,13 +26,10 @@ let inboxId: string;
 beforeAll(async () => {
   proxy = await startDelayProxy(inject('temporalAddress'));
   fake = await startFakeWechatServer(credentials);
-  stack = await startStack({ adminToken: ADMIN_TOKEN, temporalAddress: proxy.address });
-  const res = await api(stack, 'POST', '/api/v1/inboxes', {
-    token: ADMIN_TOKEN,
-    body: { id: `wx-slow-${randomUUID().slice(0, 8)}`, name: '公众号 slow', channel: 'wechat', credentials, settings: { apiBaseUrl: fake.url, messageMode: 'plaintext' } },
+  stack = await startStack({ temporalAddress: proxy.address });
+  inboxId = await createInbox(stack, {
+    id: `wx-slow-${randomUUID().slice(0, 8)}`, name: '公众号 slow', channel: 'wechat', credentials, settings: { apiBaseUrl: fake.url, messageMode: 'plaintext' },
   });
-  expect(res.status).toBe(201);
-  inboxId = res.body.id;
 }, 120_000);
 afterAll(async () => {
   await stack?.stop();
@@ -75,4 +72,8 @@ it('acknowledges a WeChat message in time while Temporal is slow, and delivers i
   const stored = await stack.store.models.Message.find({ inboxId, visitorId: user, direction: 'in' }).sort({ at: 1 }).lean();
   expect(stored.map((m) => m.text)).toEqual(['运费多少', '怎么开发票']);
   expect(repliesTo(user)).toHaveLength(2);
+  // Temporal got each message once: the relay waited for the call under way instead of signalling again.
+  const history = await stack.client.workflow.getHandle(conversationWorkflowId(inboxId, user)).fetchHistory();
+  const signals = history.events!.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === inboundMessageSignal.name);
+  expect(signals).toHaveLength(2);
 }, 90_000);

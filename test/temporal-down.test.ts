@@ -6,7 +6,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
 import { expect, it, vi } from 'vitest';
 import { ConversationGateway } from '../server/conversation-gateway';
 import { freePort, startTemporalDev } from '../server/embedded';
@@ -17,16 +16,29 @@ import { api, startStack, type Stack } from './support/stack';
 
 const SEND = '/api/v1/webchat/demo-webchat/messages';
 
+/** A Temporal dev server of the test's own, to stop and start again on the same port and data. */
+async function ownTemporal() {
+  const dir = mkdtempSync(join(tmpdir(), 'huiliu-down-'));
+  const opts = { dbFile: join(dir, 'temporal.db'), port: await freePort(), headless: true };
+  let server = await startTemporalDev(opts);
+  return {
+    address: server.address,
+    stop: () => server.stop(),
+    async restart() { server = await startTemporalDev(opts); },
+    async remove() {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 async function transcript(stack: Stack, visitorId: string): Promise<{ author: string; text: string; clientMessageId?: string }[]> {
   const res = await api(stack, 'GET', `/api/v1/webchat/demo-webchat/visitors/${visitorId}/messages`);
   return res.body.messages;
 }
 
 it('keeps what it accepted while Temporal is down and delivers it, once, when Temporal is back', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'huiliu-down-'));
-  const port = await freePort();
-  const dbFile = join(dir, 'temporal.db');
-  let temporal = await startTemporalDev({ dbFile, port, headless: true });
+  const temporal = await ownTemporal();
   const stack = await startStack({ temporalAddress: temporal.address });
   try {
     const opened = await api(stack, 'POST', SEND, { body: { visitorId: 'v1', clientMessageId: 'c1', text: '运费多少' } });
@@ -47,7 +59,7 @@ it('keeps what it accepted while Temporal is down and delivers it, once, when Te
     const ready = await api(stack, 'GET', '/readyz');
     expect(ready).toMatchObject({ status: 503, body: { error: expect.stringMatching(/temporal/) } });
 
-    temporal = await startTemporalDev({ dbFile, port, headless: true });
+    await temporal.restart();
     // The kept messages are answered without anyone sending them again...
     await waitFor('the kept messages answered', async () => {
       const [v1, v2] = [await transcript(stack, 'v1'), await transcript(stack, 'v2')];
@@ -63,25 +75,20 @@ it('keeps what it accepted while Temporal is down and delivers it, once, when Te
     }
   } finally {
     await stack.stop();
-    await temporal.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await temporal.remove();
   }
 }, 120_000);
 
 it('relays again, at the next sweep, a kept message whose relay ran out of attempts while Temporal was away', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'huiliu-stranded-'));
-  const port = await freePort();
-  const dbFile = join(dir, 'temporal.db');
-  let temporal = await startTemporalDev({ dbFile, port, headless: true });
+  const temporal = await ownTemporal();
   const stack = await startStack({ temporalAddress: temporal.address });
-  const client = new Client({ connection: await Connection.connect({ address: temporal.address }) });
   // A journal of its own whose relay gives up after two quick attempts (a server's makes 8 over about 45 s),
   // under the running server's node id: alive, so no sweep takes its entries over.
   const realtime = realtimeModels(stack.store.connection);
   const nodes = await realtime.RealtimeNode.find({}, { _id: 1 }).lean();
   expect(nodes).toHaveLength(1);
   const journal = new InboundJournal(
-    stack.store.models, realtime, new ConversationGateway(client, stack.config.taskQueue), nodes[0]!._id, { attempts: 2, firstMs: 100, maxMs: 200 },
+    stack.store.models, realtime, new ConversationGateway(stack.client, stack.config.taskQueue), nodes[0]!._id, { attempts: 2, firstMs: 100, maxMs: 200 },
   );
   const failedCalls = vi.spyOn(console, 'error');
   const failures = () => failedCalls.mock.calls.filter(([line]) => String(line).includes('Temporal call failed')).length;
@@ -98,7 +105,7 @@ it('relays again, at the next sweep, a kept message whose relay ran out of attem
     await new Promise((r) => setTimeout(r, 500));
     const given = failures();
 
-    temporal = await startTemporalDev({ dbFile, port, headless: true });
+    await temporal.restart();
     // Nothing else hands it over: the sweep (every 10 s) relays what ran out of attempts.
     await waitFor('the stranded message answered', async () => (await transcript(stack, 'v-stranded')).some((m) => m.author === 'bot'), 60_000);
     expect((await transcript(stack, 'v-stranded')).filter((m) => m.author === 'visitor').map((m) => m.clientMessageId)).toEqual(['c1']);
@@ -107,9 +114,7 @@ it('relays again, at the next sweep, a kept message whose relay ran out of attem
   } finally {
     failedCalls.mockRestore();
     await journal.stop();
-    await client.connection.close();
     await stack.stop();
-    await temporal.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await temporal.remove();
   }
 }, 180_000);

@@ -8,7 +8,7 @@ import { startFakeWechatServer, type FakeWechatServer } from '../activities/chan
 import { wechatSignature } from '../activities/channels/wechat/signature';
 import { buildWechatXml } from '../activities/channels/wechat/xml';
 import { waitFor } from './support/env';
-import { api, startStack, type Stack } from './support/stack';
+import { api, createInbox, startStack, type Stack } from './support/stack';
 import { openid, wechatApp } from './support/wechat-app';
 
 const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -23,16 +23,10 @@ let plainInbox: string;
 beforeAll(async () => {
   fake = await startFakeWechatServer(credentials);
   stack = await startStack({ adminToken: ADMIN_TOKEN });
-  const create = async (id: string, messageMode: string) => {
-    const res = await api(stack, 'POST', '/api/v1/inboxes', {
-      token: ADMIN_TOKEN,
-      body: { id, name: `公众号 ${messageMode}`, channel: 'wechat', credentials, settings: { apiBaseUrl: fake.url, messageMode } },
-    });
-    expect(res.status).toBe(201);
-    return res.body as { id: string };
-  };
-  safeInbox = (await create(`wx-safe-${randomUUID().slice(0, 8)}`, 'safe')).id;
-  plainInbox = (await create(`wx-plain-${randomUUID().slice(0, 8)}`, 'plaintext')).id;
+  const create = (id: string, messageMode: string) =>
+    createInbox(stack, { id, name: `公众号 ${messageMode}`, channel: 'wechat', credentials, settings: { apiBaseUrl: fake.url, messageMode } });
+  safeInbox = await create(`wx-safe-${randomUUID().slice(0, 8)}`, 'safe');
+  plainInbox = await create(`wx-plain-${randomUUID().slice(0, 8)}`, 'plaintext');
 });
 afterAll(async () => {
   await stack?.stop();

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeWeiboServer, type FakeWeiboServer } from '../activities/channels/weibo/fake-weibo-server';
 import { weiboSignature } from '../activities/channels/weibo/signature';
 import { waitFor } from './support/env';
-import { api, startStack, type Stack } from './support/stack';
+import { api, createInbox, startStack, type Stack } from './support/stack';
 import { signedQuery, textPush, weiboApp, weiboTime, weiboUid, ACCOUNT_UID } from './support/weibo-app';
 
 const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -20,12 +20,7 @@ let inboxId: string;
 beforeAll(async () => {
   fake = await startFakeWeiboServer(credentials);
   stack = await startStack({ adminToken: ADMIN_TOKEN });
-  const res = await api(stack, 'POST', '/api/v1/inboxes', {
-    token: ADMIN_TOKEN,
-    body: { id: `wb-${randomUUID().slice(0, 8)}`, name: '微博私信', channel: 'weibo', credentials, settings: { apiBaseUrl: fake.url } },
-  });
-  expect(res.status).toBe(201);
-  inboxId = (res.body as { id: string }).id;
+  inboxId = await createInbox(stack, { id: `wb-${randomUUID().slice(0, 8)}`, name: '微博私信', channel: 'weibo', credentials, settings: { apiBaseUrl: fake.url } });
 });
 afterAll(async () => {
   await stack?.stop();

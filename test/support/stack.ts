@@ -61,6 +61,13 @@ export async function startStack(opts: { worker?: boolean; adminToken?: string; 
   return stack;
 }
 
+/** Creates an inbox through the API as the seeded admin; answers its id. */
+export async function createInbox(stack: Stack, body: Record<string, unknown>): Promise<string> {
+  const res = await api(stack, 'POST', '/api/v1/inboxes', { token: stack.logins.admin!.token, body });
+  if (res.status !== 201) throw new Error(`POST /api/v1/inboxes answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body.id as string;
+}
+
 /** fetch + JSON, for API calls in tests. */
 export async function api(stack: Stack, method: string, path: string, opts: { body?: unknown; token?: string; raw?: string; headers?: Record<string, string> } = {}) {
   const headers: Record<string, string> = { ...opts.headers };
