@@ -30,6 +30,17 @@ export interface AccessTokenCache<I> {
 }
 
 /** A token as the store keeps it; `token` is absent when it could not be unsealed (another SECRET_KEY). */
+/**
+ * Calls a provider API with the app's token; when the answer says the token
+ * is stale (revoked, expired, replaced by another client's fetch), fetches a
+ * new one and calls once more.
+ */
+export async function withFreshToken<I, A>(tokens: AccessTokenCache<I>, inbox: I, isStale: (answer: A) => boolean, call: (token: string) => Promise<A>): Promise<A> {
+  const token = await tokens.get(inbox);
+  const answer = await call(token);
+  return isStale(answer) ? call(await tokens.get(inbox, token)) : answer;
+}
+
 export interface StoredToken { version: string; token?: string; refreshAt: number }
 
 /** Where every process finds the tokens (./shared-tokens.ts). `id` is a hash of the cache key. */

@@ -13,7 +13,7 @@ import { mediaStore, safeFileName, type MediaInfo } from '../media-store';
 import type { StoredMessage } from '../messages';
 import type { Models } from '../store';
 import type { MediaRef } from '../types';
-import type { AccessTokenCache } from './access-token';
+import { withFreshToken, type AccessTokenCache } from './access-token';
 
 /** The largest copy kept: WeCom's limit for a file download in one piece (larger ones need Range requests); WeChat's media are smaller. */
 export const MAX_PROVIDER_MEDIA_BYTES = 20 * 1024 * 1024;
@@ -68,25 +68,20 @@ export interface MediaApi<I> {
 
 /** Downloads one media id: the file, after at most one token refresh; a ProviderMediaError otherwise. */
 export async function downloadMedia<I>(api: MediaApi<I>, inbox: I, mediaId: string, maxBytes: number): Promise<DownloadedMedia> {
-  let token = await api.tokens.get(inbox);
-  for (let refreshed = false; ; refreshed = true) {
-    const answer = await getMedia(api.url(inbox, token, mediaId), api.provider, maxBytes);
-    if ('file' in answer) return answer.file;
-    const code = Number(answer.json.errcode ?? 0);
-    const elsewhere = code === 0 ? api.fileUrl?.(answer.json) : undefined;
-    if (elsewhere) {
-      const file = await getMedia(elsewhere, api.provider, maxBytes);
-      if ('file' in file) return file.file;
-      throw new ProviderMediaError('unavailable', `the ${api.provider} file download answered JSON instead of the file`);
-    }
-    if (api.staleToken.has(code) && !refreshed) {
-      token = await api.tokens.get(inbox, token);
-      continue;
-    }
-    const errmsg = typeof answer.json.errmsg === 'string' && answer.json.errmsg ? ` (${answer.json.errmsg.slice(0, 200)})` : '';
-    const reason = code === 0 ? 'unavailable' : api.failures[code] ?? 'refused';
-    throw new ProviderMediaError(reason, `${api.provider} media/get errcode ${code}${errmsg}`);
+  const errcode = (answer: MediaAnswer) => ('json' in answer ? Number(answer.json.errcode ?? 0) : 0);
+  const answer = await withFreshToken(api.tokens, inbox, (a: MediaAnswer) => api.staleToken.has(errcode(a)), (token) =>
+    getMedia(api.url(inbox, token, mediaId), api.provider, maxBytes));
+  if ('file' in answer) return answer.file;
+  const code = errcode(answer);
+  const elsewhere = code === 0 ? api.fileUrl?.(answer.json) : undefined;
+  if (elsewhere) {
+    const file = await getMedia(elsewhere, api.provider, maxBytes);
+    if ('file' in file) return file.file;
+    throw new ProviderMediaError('unavailable', `the ${api.provider} file download answered JSON instead of the file`);
   }
+  const errmsg = typeof answer.json.errmsg === 'string' && answer.json.errmsg ? ` (${answer.json.errmsg.slice(0, 200)})` : '';
+  const reason = code === 0 ? 'unavailable' : api.failures[code] ?? 'refused';
+  throw new ProviderMediaError(reason, `${api.provider} media/get errcode ${code}${errmsg}`);
 }
 
 type MediaAnswer = { json: Record<string, unknown> } | { file: DownloadedMedia };

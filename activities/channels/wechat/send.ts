@@ -9,7 +9,7 @@
 // WeChat faces for emoji, a card with a link as a `news` message of one article,
 // and each picture as an image message after the text (../pictures.ts).
 import type { MessageCard, MessageChoice } from '../../types';
-import type { AccessTokenCache } from '../access-token';
+import { withFreshToken, type AccessTokenCache } from '../access-token';
 import { adaptOutbound, choicesText, type AdaptOptions } from '../capabilities';
 import type { Delivery, OutboundToSend } from '../index';
 import { imageAsText, type MarkdownImage } from '../markdown';
@@ -48,7 +48,6 @@ export interface WechatSenderDeps extends AdaptOptions {
 
 export function wechatSender(deps: WechatSenderDeps) {
   const tokens = deps.tokens ?? wechatTokens();
-  const accessToken = (inbox: WechatInbox, stale?: string) => tokens.get(inbox, stale);
   async function send(msg: OutboundToSend): Promise<Delivery> {
     const inbox = await deps.inbox(msg.inboxId);
     if (!inbox) return { status: 'failed', error: `inbox "${msg.inboxId}" no longer exists` };
@@ -101,20 +100,13 @@ export function wechatSender(deps: WechatSenderDeps) {
     await api(inbox, 'message/custom/send', '', () => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body }));
   }
 
-  /** One call to `/cgi-bin/<path>` with the account's token, fetching a new one once if WeChat calls it stale. */
+  /** One call to `/cgi-bin/<path>` with the account's token (a new one once if WeChat calls it stale); errcode 0 or it throws. */
   async function api(inbox: WechatInbox, path: string, query: string, init: () => RequestInit): Promise<WechatReply> {
-    let token = await accessToken(inbox);
-    for (let refreshed = false; ; refreshed = true) {
-      const url = `${inbox.settings.apiBaseUrl}/cgi-bin/${path}${query ? `${query}&` : '?'}access_token=${encodeURIComponent(token)}`;
-      const reply = await call(url, init());
-      const code = reply.errcode ?? 0;
-      if (code === 0) return reply;
-      if (STALE_TOKEN.has(code) && !refreshed) {
-        token = await accessToken(inbox, token);
-        continue;
-      }
-      throw refusalOrRetry(code, reply.errmsg, path.replace(/^message\//, ''));
-    }
+    const reply = await withFreshToken(tokens, inbox, (r: WechatReply) => STALE_TOKEN.has(r.errcode ?? 0), (token) =>
+      call(`${inbox.settings.apiBaseUrl}/cgi-bin/${path}${query ? `${query}&` : '?'}access_token=${encodeURIComponent(token)}`, init()));
+    const code = reply.errcode ?? 0;
+    if (code !== 0) throw refusalOrRetry(code, reply.errmsg, path.replace(/^message\//, ''));
+    return reply;
   }
 
   return send;

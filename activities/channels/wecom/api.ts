@@ -5,7 +5,7 @@
 // throw a retryable Error; any other errcode is a WecomRefused, which retrying
 // cannot change. Tokens are never logged and never put into an error message.
 import { createHash } from 'node:crypto';
-import { accessTokenCache, type AccessTokenCache, type TokenCacheOptions } from '../access-token';
+import { accessTokenCache, withFreshToken, type AccessTokenCache, type TokenCacheOptions } from '../access-token';
 import type { WecomInbox } from './inbox';
 
 const REQUEST_TIMEOUT_MS = 4_000;
@@ -46,20 +46,13 @@ export function wecomApi(tokenOptions: TokenCacheOptions = {}): WecomApi {
     fetchToken,
     tokenOptions,
   );
-  /** One call to `{apiBaseUrl}{path}?{query}access_token=…` that answers errcode 0, fetching a new token once if WeCom calls it stale. */
+  /** One call to `{apiBaseUrl}{path}?{query}access_token=…` (a new token once if WeCom calls it stale); errcode 0 or it throws. */
   async function request<T extends object>(inbox: WecomInbox, path: string, query: string, init: () => RequestInit) {
-    let token = await tokens.get(inbox);
-    for (let refreshed = false; ; refreshed = true) {
-      const url = `${inbox.settings.apiBaseUrl}${path}?${query}access_token=${encodeURIComponent(token)}`;
-      const reply = await call<T>(url, init());
-      const code = reply.errcode ?? 0;
-      if (code === 0) return reply;
-      if (STALE_TOKEN.has(code) && !refreshed) {
-        token = await tokens.get(inbox, token);
-        continue;
-      }
-      throw refusalOrRetry(code, reply.errmsg, path);
-    }
+    const reply = await withFreshToken(tokens, inbox, (r: WecomReply) => STALE_TOKEN.has(r.errcode ?? 0), (token) =>
+      call<T>(`${inbox.settings.apiBaseUrl}${path}?${query}access_token=${encodeURIComponent(token)}`, init()));
+    const code = reply.errcode ?? 0;
+    if (code !== 0) throw refusalOrRetry(code, reply.errmsg, path);
+    return reply;
   }
   return {
     tokens,
